@@ -1,0 +1,3 @@
+"""convviz: see what a convolutional neural network does."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m convviz``."""
+
+from convviz.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Command-line entry point: ``convviz`` opens the window, subcommands work headless.
+
+Nothing here imports TensorFlow or Qt at module level: the window has to appear
+before TensorFlow's slow import, and headless commands must not need a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from convviz import __version__
+from convviz.cli import CliError, animate, evaluate, train
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for ``convviz`` and all its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="convviz",
+        description="See what a convolutional neural network does. "
+        "Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"convviz {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in (animate, train, evaluate):
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run convviz with ``argv`` (defaults to ``sys.argv[1:]``) and return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from convviz.ui.launch import run_gui
+
+        return run_gui()
+    try:
+        return int(args.run(args) or 0)
+    except CliError as exc:
+        print(f"convviz {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"convviz {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Keras and data, no Qt: datasets, model builders, a training session reporting through callbacks."""

@@ -1,0 +1,5 @@
+"""The inspector tab."""
+
+from convviz.ui.inspector.inspector_tab import InspectorTab
+
+__all__ = ["InspectorTab"]

@@ -1,0 +1,5 @@
+"""The convolution studio tab."""
+
+from convviz.ui.studio.studio_tab import StudioTab
+
+__all__ = ["StudioTab"]
