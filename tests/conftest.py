@@ -1,6 +1,12 @@
-"""Shared test setup: Qt runs headless, pyqtgraph is configured as the app configures it."""
+"""Shared test setup: Qt runs headless and offline, pyqtgraph is configured as the app configures it."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Tests never download datasets: the loaders fall back to the sample shipped in assets/.
+os.environ["CONVVIZ_OFFLINE"] = "1"
+
+from convviz.ui.launch import configure_pyqtgraph  # noqa: E402  (after the environment is set)
+
+configure_pyqtgraph()

