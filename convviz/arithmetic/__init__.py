@@ -17,6 +17,12 @@ from convviz.arithmetic.formulas import (
     same_size_notes,
 )
 from convviz.arithmetic.pool import POOL_MODES, pool2d, pool_mode
+from convviz.arithmetic.receptive import (
+    LayerGeometry,
+    map_shapes,
+    receptive_field_box,
+    receptive_field_masks,
+)
 from convviz.arithmetic.sizes import (
     conv_output_shape,
     conv_output_size,
@@ -32,6 +38,7 @@ __all__ = [
     "POOL_MODES",
     "ConvStep",
     "Formula",
+    "LayerGeometry",
     "PoolStep",
     "Window",
     "conv2d",
@@ -40,6 +47,7 @@ __all__ = [
     "conv_steps",
     "describe_padding",
     "effective_kernel",
+    "map_shapes",
     "output_size_formula",
     "padding_2d",
     "pool2d",
@@ -48,6 +56,8 @@ __all__ = [
     "pool_output_shape",
     "pool_size_notes",
     "pool_steps",
+    "receptive_field_box",
+    "receptive_field_masks",
     "same_padding",
     "same_padding_formula",
     "same_padding_notes",
