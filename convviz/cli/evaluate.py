@@ -1,16 +1,74 @@
-"""`convviz evaluate`: not built yet."""
+"""`convviz evaluate`: score a saved ``.keras`` model on MNIST or your digits.
+
+Prints accuracy and loss on the data's test split (or on every image with ``--split all``);
+``--json`` prints one JSON object instead. A bad model or data file, or a model that does not
+take 28x28x1 images and output 10 classes, is a one-line error with exit code 2.
+"""
 
 from __future__ import annotations
 
+import json
+
 from convviz.cli import CliError
+
+SPLITS = ("test", "all")
 
 
 def register(subparsers) -> None:
     """Add the ``evaluate`` subcommand to ``subparsers``."""
-    parser = subparsers.add_parser("evaluate", help="(coming soon)")
+    parser = subparsers.add_parser(
+        "evaluate", help="score a saved .keras model on MNIST or your digits",
+        description="Score a saved .keras model (as `convviz train --out` writes it).",
+    )
+    parser.add_argument("--model", required=True, metavar="FILE.keras", help="the model to score")
+    parser.add_argument("--data", default="mnist", metavar="mnist|PATH",
+                        help="'mnist' (default), an .npz file or a folder of MNIST IDX files")
+    parser.add_argument("--split", default="test", choices=SPLITS,
+                        help="'test' (default): the data's test split; 'all': every image")
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="use at most N samples of each split")
+    parser.add_argument("--json", action="store_true", help="print only one JSON object")
     parser.set_defaults(run=run)
 
 
+def _images_and_labels(dataset, split: str):
+    import numpy as np
+
+    if split == "test":
+        return dataset.x_test, dataset.labels_test
+    return (np.concatenate([dataset.x_train, dataset.x_val, dataset.x_test]),
+            np.concatenate([dataset.labels_train, dataset.labels_val, dataset.labels_test]))
+
+
 def run(args) -> int:
-    """Run ``convviz evaluate``."""
-    raise CliError("not available yet")
+    """Run ``convviz evaluate``; 0 on success."""
+    from convviz.training.data import NUM_CLASSES, DataError, load_dataset
+    from convviz.training.storage import ModelFileError, check_model_fits, load_model
+
+    if args.limit is not None and args.limit < 1:
+        raise CliError(f"--limit must be at least 1, not {args.limit}")
+    try:
+        dataset = load_dataset(args.data, args.limit)
+        model = load_model(args.model)
+        images, labels = _images_and_labels(dataset, args.split)
+        check_model_fits(model, images.shape[1:], NUM_CLASSES, name=str(args.model))
+    except (DataError, ModelFileError) as exc:
+        raise CliError(str(exc)) from None
+    from convviz.training.evaluation import evaluate_model
+
+    try:
+        result = evaluate_model(model, images, labels)
+    except Exception as exc:  # a model Keras loaded but cannot run on these images
+        raise CliError(f"{args.model}: the model cannot run on these images ({type(exc).__name__})") from None
+    if args.json:
+        print(json.dumps({
+            "model": str(args.model), "data": dataset.source, "is_fallback": dataset.is_fallback,
+            "split": args.split, "samples": result.count, "loss": result.loss,
+            "accuracy": result.accuracy, "confusion": result.confusion.tolist(),
+        }))
+    else:
+        print(f"Data: {dataset.source}")
+        print(f"Accuracy: {result.accuracy:.4f} ({int(result.confusion.trace()):,} of {result.count:,} "
+              f"{args.split} images right)")
+        print(f"Loss: {result.loss:.4f}")
+    return 0

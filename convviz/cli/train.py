@@ -1,16 +1,197 @@
-"""`convviz train`: not built yet."""
+"""`convviz train`: train a CNN on MNIST (or your digits) headless, with a progress bar per epoch.
+
+Prints where the data comes from, the model summary, one progress bar per epoch and the test
+accuracy; ``--json`` prints only one JSON object with the final metrics. Bad arguments, data or
+output paths are one-line errors (exit code 2) found before TensorFlow starts. Ctrl+C once
+stops after the current batch and still scores (and saves) the model.
+"""
 
 from __future__ import annotations
 
+import json
+import signal
+import sys
+import threading
+
 from convviz.cli import CliError
+from convviz.cli.progress import EpochProgress, print_model_summary
+
+DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
 
 
 def register(subparsers) -> None:
     """Add the ``train`` subcommand to ``subparsers``."""
-    parser = subparsers.add_parser("train", help="(coming soon)")
+    from convviz.training.models import MODEL_PRESETS
+
+    parser = subparsers.add_parser(
+        "train", help="train a CNN on MNIST headless",
+        description="Train a CNN on MNIST (full MNIST via Keras when online, else the bundled "
+        "10,000-digit sample; CONVVIZ_OFFLINE=1 never downloads) or on your own digits.",
+    )
+    parser.add_argument("--data", default=DEFAULTS["data"], metavar="mnist|PATH",
+                        help="'mnist' (default), an .npz file (x, y or x_train, y_train, x_test, y_test) "
+                        "or a folder of MNIST IDX files")
+    parser.add_argument("--model", default=DEFAULTS["model"], choices=list(MODEL_PRESETS),
+                        help="architecture (default: seed)")
+    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="default: 5")
+    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"], help="default: 64")
+    parser.add_argument("--learning-rate", type=float, default=DEFAULTS["learning_rate"],
+                        help="RMSprop learning rate (default: 0.001)")
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="use at most N samples of each split (quick runs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--out", default=None, metavar="FILE.keras", help="save the trained model here")
+    parser.add_argument("--json", action="store_true", help="print only one JSON object with the final metrics")
     parser.set_defaults(run=run)
 
 
+def _config(args):
+    """A TrainingConfig from ``args``, or CliError naming the bad value."""
+    from convviz.training.session import TrainingConfig
+
+    try:
+        return TrainingConfig(data=args.data, model=args.model, epochs=args.epochs,
+                              batch_size=args.batch_size, learning_rate=args.learning_rate,
+                              limit=args.limit, seed=args.seed, probe_every=0)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
 def run(args) -> int:
-    """Run ``convviz train``."""
-    raise CliError("not available yet")
+    """Run ``convviz train``: 0 when training finished (or was stopped), 1 when it failed."""
+    from convviz.training.data import DataError, load_dataset
+    from convviz.training.storage import ModelFileError, check_save_path
+
+    config = _config(args)
+    try:
+        out = check_save_path(args.out) if args.out else None
+        dataset = load_dataset(config.data, config.limit)
+    except (DataError, ModelFileError) as exc:
+        raise CliError(str(exc)) from None
+    from convviz.training.session import TrainingSession
+
+    session = TrainingSession(config, dataset=dataset)
+    reporter = _Reporter(config, quiet=args.json)
+    with _stop_on_first_interrupt(session, quiet=args.json):
+        session.run(reporter)
+    if reporter.failed is not None:
+        print(f"convviz train: training failed: {reporter.failed.message}", file=sys.stderr)
+        return 1
+    saved = None
+    if out is not None:
+        from convviz.training.storage import save_model
+
+        try:
+            saved = str(save_model(session.model, out))
+        except ModelFileError as exc:
+            raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(reporter.summary(saved)))
+    else:
+        print(reporter.final_line())
+        print(f"Saved the model to {saved}" if saved else "Model not saved (use --out FILE.keras to keep it)")
+    return 0
+
+
+class _Reporter:
+    """Receives the session's events: prints them (unless quiet) and keeps the final numbers."""
+
+    def __init__(self, config, quiet: bool):
+        self.config = config
+        self.quiet = quiet
+        self.data = self.model = self.finished = self.failed = self.last_epoch = None
+        self.epochs_run = 0
+        self.samples_per_second = 0.0
+        self._progress: EpochProgress | None = None
+
+    def __call__(self, event) -> None:
+        from convviz.training import events
+
+        if isinstance(event, events.DataReady):
+            self.data = event
+            self._say(f"Data: {event.source}")
+            shapes = event.shapes
+            self._say(f"      {shapes['x_train'][0]:,} training, {shapes['x_val'][0]:,} validation, "
+                      f"{shapes['x_test'][0]:,} test images of {shapes['x_train'][1:]}")
+        elif isinstance(event, events.ModelReady):
+            self.model = event
+            if not self.quiet:
+                print_model_summary(event, self.config.model)
+        elif isinstance(event, events.BatchEnd):
+            self.samples_per_second = event.samples_per_second
+            if not self.quiet:
+                if event.batch == 0:
+                    self._progress = EpochProgress(event.epoch, self.config.epochs, event.steps_per_epoch)
+                self._progress.update(event)
+        elif isinstance(event, events.EpochEnd):
+            self.last_epoch = event
+            self.epochs_run = event.epoch + 1
+            if self._progress is not None:
+                self._progress.finish(event)
+        elif isinstance(event, events.Finished):
+            self.finished = event
+        elif isinstance(event, events.Failed):
+            self.failed = event
+
+    def _say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, flush=True)
+
+    def final_line(self) -> str:
+        """The closing line: test accuracy, loss, time, speed."""
+        done = self.finished
+        stopped = " (stopped early)" if done.stopped else ""
+        tested = int(done.confusion.sum())
+        return (f"Test accuracy: {done.test_accuracy:.4f} (loss {done.test_loss:.4f}, "
+                f"{tested:,} test images){stopped}; {done.seconds:.1f} s, "
+                f"{self.samples_per_second:,.0f} samples/s")
+
+    def summary(self, saved: str | None) -> dict:
+        """The final metrics as a JSON-ready dict."""
+        done, epoch = self.finished, self.last_epoch
+        return {
+            "data": self.data.source,
+            "is_fallback": self.data.is_fallback,
+            "model": self.config.model,
+            "params": self.model.total_params,
+            "epochs": self.config.epochs,
+            "epochs_run": self.epochs_run,
+            "stopped": done.stopped,
+            "batch_size": self.config.batch_size,
+            "learning_rate": self.config.learning_rate,
+            "train_samples": self.data.shapes["x_train"][0],
+            "loss": epoch.loss if epoch else None,
+            "accuracy": epoch.accuracy if epoch else None,
+            "val_loss": epoch.val_loss if epoch else None,
+            "val_accuracy": epoch.val_accuracy if epoch else None,
+            "test_loss": done.test_loss,
+            "test_accuracy": done.test_accuracy,
+            "test_samples": int(done.confusion.sum()),
+            "confusion": done.confusion.tolist(),
+            "seconds": done.seconds,
+            "samples_per_second": self.samples_per_second,
+            "saved_to": saved,
+        }
+
+
+class _stop_on_first_interrupt:
+    """Context manager: the first Ctrl+C asks the session to stop, the second interrupts."""
+
+    def __init__(self, session, quiet: bool):
+        self.session, self.quiet, self.previous = session, quiet, None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        self.session.stop()
+        if not self.quiet:
+            print("\nStopping after this batch (Ctrl+C again to abort)...", file=sys.stderr, flush=True)
+        signal.signal(signal.SIGINT, self.previous or signal.default_int_handler)
+
+    def __exit__(self, *exc_info):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False

@@ -1,0 +1,128 @@
+"""Saving and loading trained models as ``.keras`` files, safely.
+
+Saving writes a temporary file in the destination folder and moves it into place with
+``os.replace``, so an interrupted save never leaves a half-written model behind and never
+damages the previous file. Loading uses Keras' ``safe_mode=True`` (no arbitrary code from
+the file) and turns every way a file can be wrong into a one-line :class:`ModelFileError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from convviz.training.errors import ModelFileError
+
+__all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX"]
+
+SUFFIX = ".keras"
+
+
+def _first_line(exc: BaseException, limit: int = 160) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0].strip() if text else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def check_save_path(path: str | os.PathLike) -> Path:
+    """Return ``path`` as a Path if a model can be saved there, else ModelFileError.
+
+    Call it before a long training run so a typo does not cost the run.
+    """
+    path = Path(path).expanduser()
+    if path.suffix.lower() != SUFFIX:
+        raise ModelFileError(f"{path.name}: models are saved as {SUFFIX} files; "
+                             f"use a name ending in {SUFFIX}")
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a folder; give a file name ending in {SUFFIX}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ModelFileError(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ModelFileError(f"{path}: the folder {folder} is not writable")
+    return path
+
+
+def save_model(model, path: str | os.PathLike) -> Path:
+    """Save ``model`` to the ``.keras`` file ``path`` atomically and return the path.
+
+    On any failure the previous file at ``path`` (if any) is untouched, no temporary file is
+    left behind, and ModelFileError says why in one line.
+    """
+    path = check_save_path(path)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=SUFFIX, dir=path.parent)
+    os.close(handle)
+    try:
+        model.save(temp_name)
+        os.replace(temp_name, path)
+    except Exception as exc:
+        raise ModelFileError(f"{path.name}: could not save the model ({_first_line(exc)})") from exc
+    finally:
+        if os.path.exists(temp_name):
+            os.remove(temp_name)
+    return path
+
+
+def load_model(path: str | os.PathLike):
+    """Load the Keras model in the ``.keras`` file ``path`` with ``safe_mode=True``.
+
+    Raises ModelFileError (one line) for a missing, empty or non-Keras file, a zip without a
+    Keras model config, or a model Keras cannot rebuild (custom or unknown layers, unsafe
+    lambdas). Does not check that the model fits any data: see :func:`check_model_fits`.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ModelFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a folder, not a {SUFFIX} model file")
+    if path.suffix.lower() != SUFFIX:
+        raise ModelFileError(f"{path.name}: not a {SUFFIX} file; convviz loads Keras 3 {SUFFIX} models only")
+    if path.stat().st_size == 0:
+        raise ModelFileError(f"{path.name}: the file is empty")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(f"{path.name}: not a Keras model file (a {SUFFIX} file is a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ModelFileError(f"{path.name}: damaged zip archive ({_first_line(exc)})") from None
+    if "config.json" not in names:
+        raise ModelFileError(f"{path.name}: a zip archive without a Keras model configuration (config.json)")
+    import keras
+
+    try:
+        return keras.saving.load_model(path, safe_mode=True)
+    except Exception as exc:  # Keras raises TypeError/ValueError/KeyError/OSError for bad files
+        raise ModelFileError(f"{path.name}: Keras cannot load this model ({_load_problem(exc)})") from None
+
+
+def _load_problem(exc: Exception) -> str:
+    """The gist of a Keras loading error (its messages run to pages of config)."""
+    text = str(exc)
+    unknown = re.search(r"Could not locate class '([^']+)'", text)
+    if unknown:
+        return f"it uses a custom layer or object '{unknown.group(1)}' that convviz does not know"
+    if "Lambda" in text and "safe_mode" in text:
+        return "it contains Python code (a Lambda layer), which safe mode refuses to run"
+    return _first_line(exc)
+
+
+def check_model_fits(model, input_shape: tuple = (28, 28, 1), num_classes: int = 10, name: str = "model") -> None:
+    """Raise ModelFileError unless ``model`` takes ``(N, *input_shape)`` and outputs ``num_classes`` values."""
+    try:
+        model_input = tuple(model.input_shape[1:])
+        model_output = tuple(model.output_shape[1:])
+    except Exception as exc:
+        raise ModelFileError(f"{name}: cannot tell the model's input and output shapes ({_first_line(exc)})") from None
+    wanted_in = tuple(input_shape)
+    if len(model_input) != len(wanted_in) or any(
+        have is not None and have != want for have, want in zip(model_input, wanted_in)
+    ):
+        raise ModelFileError(f"{name}: the model takes inputs of shape {model_input}, "
+                             f"but the images are {wanted_in}")
+    if model_output != (num_classes,):
+        raise ModelFileError(f"{name}: the model outputs shape {model_output}; "
+                             f"expected {num_classes} class probabilities")

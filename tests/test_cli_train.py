@@ -1,0 +1,127 @@
+"""`convviz train` and `convviz evaluate`: tiny real runs, exit codes, one-line errors, --json."""
+
+import os
+
+os.environ["CONVVIZ_OFFLINE"] = "1"
+
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("keras")
+
+from convviz.app import main
+
+TINY = ["--limit", "96", "--epochs", "1", "--batch-size", "32"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One tiny training run with --json and --out, shared by the tests that need a model."""
+    out = tmp_path_factory.mktemp("model") / "tiny.keras"
+    stdout = io.StringIO()  # capsys is function-scoped, this fixture is not
+    with contextlib.redirect_stdout(stdout):
+        code = main(["train", *TINY, "--json", "--out", str(out)])
+    return code, stdout.getvalue(), out
+
+
+def _error_line(capsys, command):
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"convviz {command}: error: ")
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_train_json_prints_exactly_one_object_with_final_metrics(trained):
+    code, stdout, out = trained
+    assert code == 0
+    assert len(stdout.strip().splitlines()) == 1
+    result = json.loads(stdout)
+    assert result["saved_to"] == str(out) and out.is_file()
+    assert result["model"] == "seed" and result["params"] == 93_322
+    assert result["is_fallback"] and result["train_samples"] == 96 and result["epochs_run"] == 1
+    assert 0 <= result["test_accuracy"] <= 1 and np.isfinite(result["test_loss"])
+    confusion = np.array(result["confusion"])
+    assert confusion.sum() == result["test_samples"] == 96
+    assert confusion.trace() / confusion.sum() == pytest.approx(result["test_accuracy"])
+
+
+def test_evaluate_scores_the_saved_model_on_the_same_test_images(trained, capsys):
+    _, stdout, out = trained
+    trained_result = json.loads(stdout)
+    assert main(["evaluate", "--model", str(out), "--limit", "96", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["samples"] == 96 and result["split"] == "test"
+    # a saved and reloaded model scores exactly as the trained one did on the same images
+    assert result["accuracy"] == pytest.approx(trained_result["test_accuracy"])
+    assert result["loss"] == pytest.approx(trained_result["test_loss"], rel=1e-5)
+
+
+def test_evaluate_prints_accuracy_and_loss(trained, capsys):
+    _, _, out = trained
+    assert main(["evaluate", "--model", str(out), "--limit", "50", "--split", "all"]) == 0
+    text = capsys.readouterr().out
+    assert "Accuracy: " in text and "of 150 all images right" in text and "Loss: " in text
+
+
+def test_train_prints_source_summary_progress_and_test_accuracy(capsys):
+    assert main(["train", *TINY, "--model", "seed-literal"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Data: bundled MNIST sample")
+    assert "conv3 (Conv2D)" in text and "Total params: 2,038,922" in text and "30,976" in text
+    assert "Epoch 1/1" in text and "3/3 [==============================]" in text
+    assert "val_accuracy: " in text and "Test accuracy: " in text
+    assert "Model not saved" in text
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--epochs", "0"], "epochs must be"),
+        (["--batch-size", "0"], "batch size must be"),
+        (["--limit", "0"], "limit must be"),
+        (["--learning-rate", "-1"], "learning rate must be"),
+        (["--out", "model.h5"], ".keras"),
+        (["--out", "/no/such/folder/m.keras"], "does not exist"),
+    ],
+)
+def test_train_rejects_bad_arguments_in_one_line(capsys, args, fragment):
+    assert main(["train", *args]) == 2
+    assert fragment in _error_line(capsys, "train")
+
+
+def test_train_bad_data_file_is_a_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "digits.npz"
+    np.savez(bad, x=np.zeros((4, 28, 28)), y=np.array([1, 2, 3, 11]))
+    assert main(["train", "--data", str(bad)]) == 2
+    assert "digits.npz: labels run from 1 to 11; expected 0-9" in _error_line(capsys, "train")
+
+
+def test_evaluate_bad_model_file_is_a_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "broken.keras"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert main(["evaluate", "--model", str(bad)]) == 2
+    assert "broken.keras" in _error_line(capsys, "evaluate")
+
+
+def test_evaluate_bad_data_is_a_one_line_error(trained, tmp_path, capsys):
+    _, _, out = trained
+    assert main(["evaluate", "--model", str(out), "--data", str(tmp_path / "missing")]) == 2
+    assert "no such file or folder" in _error_line(capsys, "evaluate")
+
+
+def test_evaluate_model_that_does_not_fit_mnist(tmp_path, capsys):
+    import keras
+
+    from convviz.training.storage import save_model
+
+    inputs = keras.Input((32, 32, 3))
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(inputs))
+    path = save_model(keras.Model(inputs, outputs), tmp_path / "cifar.keras")
+    assert main(["evaluate", "--model", str(path), "--limit", "10"]) == 2
+    assert "takes inputs of shape (32, 32, 3)" in _error_line(capsys, "evaluate")
