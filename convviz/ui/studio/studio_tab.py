@@ -1,10 +1,181 @@
-"""Placeholder for the studio tab."""
+"""The Convolution Studio tab: settings on the left, the sliding kernel in the middle.
 
-from PyQt6.QtWidgets import QLabel
+Assembles :class:`ControlsPanel`, :class:`StudioCanvas` and :class:`TransportBar`
+around one :class:`StudioState`; errors and notes go to the tab's MessageBar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from convviz.ui.message_bar import MessageBar
+from convviz.ui.studio.controls_panel import ControlsPanel
+from convviz.ui.studio.export import ExportCancelled, export_gif, export_png
+from convviz.ui.studio.studio_canvas import StudioCanvas
+from convviz.ui.studio.studio_model import settings_slug
+from convviz.ui.studio.studio_state import StudioState
+from convviz.ui.studio.transport_bar import TransportBar
 
 
-class StudioTab(QLabel):
-    """The convolution studio (placeholder)."""
+class StudioTab(QWidget):
+    """Watch a kernel slide over a feature map, step by step, with every setting live."""
 
-    def __init__(self, parent=None) -> None:
-        super().__init__("Convolution studio", parent)
+    def __init__(self, parent: QWidget | None = None, state: StudioState | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.state = state or StudioState(parent=self)
+        self.message_bar = MessageBar()
+        self.controls = ControlsPanel(self.state)
+        self.canvas = StudioCanvas()
+        self.transport = TransportBar(self.state)
+        self.export_png_button = QPushButton("Save PNG…")
+        self.export_png_button.setToolTip("Export the current frame as a PNG image")
+        self.export_gif_button = QPushButton("Save GIF…")
+        self.export_gif_button.setToolTip("Export the whole animation (one frame per step) as a GIF")
+        for button in (self.export_png_button, self.export_gif_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._build_layout()
+        for view in (self.canvas.input_view, self.canvas.kernel_view, self.canvas.output_view,
+                     self.canvas.pool_view):
+            view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the maps takes the keys
+        self.state.changed.connect(self._on_changed)
+        self.state.stepChanged.connect(self._on_step)
+        self.controls.noted.connect(self._note)
+        self.canvas.kernel_view.valueEdited.connect(self.state.set_kernel_value)
+        self.canvas.input_view.cellPressed.connect(self._paint)
+        self.canvas.input_view.cellDragged.connect(self._paint)
+        self.canvas.output_view.cellPressed.connect(self._jump_to_output_cell)
+        self.export_png_button.clicked.connect(self._ask_png)
+        self.export_gif_button.clicked.connect(self._ask_gif)
+        self._on_changed()
+        self._on_step(self.state.index)
+
+    def _build_layout(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(self.controls.sizeHint().width() + 18)
+        transport_row = QHBoxLayout()
+        transport_row.addWidget(self.transport, 1)
+        transport_row.addWidget(self.export_png_button)
+        transport_row.addWidget(self.export_gif_button)
+        self.canvas.layout().insertLayout(1, transport_row)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(scroll)
+        body.addWidget(self.canvas, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.message_bar)
+        layout.addLayout(body, 1)
+
+    # ----- state -> views -----
+    def _on_changed(self) -> None:
+        result = self.state.result
+        self.canvas.show_result(result)
+        problem = result.error or result.pool_error
+        if problem:
+            self.message_bar.show_error(problem)
+        elif self.message_bar.level == "error":
+            self.message_bar.clear()
+        self.export_gif_button.setEnabled(result.n_steps > 0)
+
+    def _on_step(self, index: int) -> None:
+        self.canvas.show_step(self.state.result, index)
+
+    def _note(self, text: str) -> None:
+        if self.message_bar.level != "error":  # an error on show matters more than a note
+            self.message_bar.show_info(text)
+
+    # ----- mouse on the maps -----
+    def _paint(self, row: int, col: int, button: int) -> None:
+        if self.state.settings.input_kind != "draw":
+            return
+        value = 0 if button == Qt.MouseButton.RightButton.value else self.controls.brush.value()
+        self.state.paint_cell(row, col, value)
+
+    def _jump_to_output_cell(self, row: int, col: int, _button: int) -> None:
+        output = self.state.result.output
+        if output is not None:
+            self.state.set_step(row * output.shape[1] + col)
+
+    # ----- keyboard -----
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Space plays/pauses, left/right step, Home/End jump."""
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self.transport.toggle_play()
+        elif key == Qt.Key.Key_Right:
+            self.state.step_by(1)
+        elif key == Qt.Key.Key_Left:
+            self.state.step_by(-1)
+        elif key == Qt.Key.Key_Home:
+            self.state.set_step(0)
+        elif key == Qt.Key.Key_End:
+            self.state.set_step(self.state.n_steps - 1)
+        else:
+            super().keyPressEvent(event)
+
+    # ----- export -----
+    def default_export_name(self, ext: str) -> str:
+        """A file name with the settings in it, e.g. ``convviz_seed5_k3x3-seed_s1_valid_d1_step4.png``."""
+        slug = settings_slug(self.state.settings)
+        if ext == ".png":
+            return f"convviz_{slug}_step{self.state.index + 1}.png"
+        return f"convviz_{slug}.gif"
+
+    def export_png_to(self, path) -> Path | None:
+        """Write the current frame to ``path``; problems go to the message bar (returns None)."""
+        try:
+            written = export_png(self.state.result, self.state.index, path)
+        except Exception as exc:  # noqa: BLE001 (any failure is shown, the window stays alive)
+            self.message_bar.show_error(f"Could not export the frame: {exc}")
+            return None
+        self.message_bar.show_info(f"Saved the frame to {written}")
+        return written
+
+    def export_gif_to(self, path, progress=None) -> Path | None:
+        """Write the whole animation to ``path``; problems go to the message bar (returns None)."""
+        self.transport.pause()
+        try:
+            written = export_gif(self.state.result, path, fps=min(self.transport.speed.value(), 50),
+                                 progress=progress)
+        except ExportCancelled:
+            self.message_bar.show_info("GIF export cancelled; nothing was written.")
+            return None
+        except Exception as exc:  # noqa: BLE001
+            self.message_bar.show_error(f"Could not export the animation: {exc}")
+            return None
+        self.message_bar.show_info(f"Saved {self.state.n_steps} frames to {written}")
+        return written
+
+    def _ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export frame as PNG",
+                                              str(Path.home() / self.default_export_name(".png")),
+                                              "PNG image (*.png)")
+        if path:
+            self.export_png_to(path)
+
+    def _ask_gif(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export animation as GIF",
+                                              str(Path.home() / self.default_export_name(".gif")),
+                                              "GIF animation (*.gif)")
+        if not path:
+            return
+        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, self.state.n_steps, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> bool:
+            dialog.setValue(done)
+            return not dialog.wasCanceled()
+
+        self.export_gif_to(path, progress)
+        dialog.close()

@@ -1,0 +1,255 @@
+"""The studio's settings on the left: Input, Kernel, Convolution and Pooling groups.
+
+Each control writes to :class:`StudioState`; when the state changes, the
+controls are set from it with their signals blocked (no feedback loops).
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QSignalBlocker, pyqtSignal
+from PyQt6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from convviz.arithmetic.presets import KERNEL_PRESETS
+from convviz.ui.studio.studio_model import INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
+from convviz.ui.studio.studio_state import CUSTOM, StudioState
+
+PADDING_MODES = ("valid", "same", "explicit")
+
+
+def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    spin.setKeyboardTracking(False)  # typing "12" does not recompute for "1" first
+    return spin
+
+
+def _hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { color: #6b7280; font-size: 9pt; }")
+    return label
+
+
+class ControlsPanel(QWidget):
+    """All studio settings, grouped; ``noted`` carries an info text for the message bar."""
+
+    noted = pyqtSignal(str)
+
+    def __init__(self, state: StudioState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._input_group())
+        layout.addWidget(self._kernel_group())
+        layout.addWidget(self._conv_group())
+        layout.addWidget(self._pool_group())
+        layout.addStretch(1)
+        state.changed.connect(self.sync)
+        self.sync()
+
+    # ----- groups -----
+    def _input_group(self) -> QGroupBox:
+        box = QGroupBox("Input")
+        form = QFormLayout(box)
+        self.input_kind = QComboBox()
+        for key, label in INPUT_KINDS.items():
+            self.input_kind.addItem(label, key)
+        self.input_size = _spin(MIN_INPUT_SIZE, MAX_INPUT_SIZE, 7, " cells")
+        self.digit_index = _spin(0, digit_count() - 1, 0)
+        self.new_random = QPushButton("New random values")
+        self.brush = _spin(0, 255, 1)
+        self.clear_canvas = QPushButton("Clear")
+        self.input_hint = _hint()
+        form.addRow("Map", self.input_kind)
+        form.addRow("Side", self.input_size)
+        form.addRow("Digit #", self.digit_index)
+        brush_row = QHBoxLayout()
+        brush_row.addWidget(self.brush, 1)
+        brush_row.addWidget(self.clear_canvas)
+        form.addRow("Brush", brush_row)
+        self._brush_row = brush_row
+        form.addRow(self.new_random)
+        form.addRow(self.input_hint)
+        self._input_form = form
+        self.input_kind.currentIndexChanged.connect(self._input_kind_chosen)
+        self.input_size.valueChanged.connect(self.state.set_input_size)
+        self.digit_index.valueChanged.connect(lambda v: self.state.update(digit_index=v))
+        self.new_random.clicked.connect(lambda: self.state.update(random_seed=self.state.settings.random_seed + 1))
+        self.clear_canvas.clicked.connect(self.state.clear_canvas)
+        return box
+
+    def _kernel_group(self) -> QGroupBox:
+        box = QGroupBox("Kernel")
+        form = QFormLayout(box)
+        self.preset = QComboBox()
+        for key, label in KERNEL_PRESETS.items():
+            self.preset.addItem(label, key)
+        self.preset.addItem("Custom (edited)", CUSTOM)
+        self.kernel_h = _spin(1, 9, 3)
+        self.kernel_w = _spin(1, 9, 3)
+        self.square = QCheckBox("square")
+        self.square.setChecked(True)
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.kernel_h)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.kernel_w)
+        size_row.addWidget(self.square)
+        form.addRow("Preset", self.preset)
+        form.addRow("Size", size_row)
+        form.addRow(_hint("Double-click a kernel cell to type a value; wheel over it: ±1 (Shift: ±0.1)."))
+        self.preset.activated.connect(self._preset_chosen)
+        self.kernel_h.valueChanged.connect(self._kernel_size_changed)
+        self.kernel_w.valueChanged.connect(self._kernel_size_changed)
+        self.square.toggled.connect(lambda on: on and self.kernel_w.setValue(self.kernel_h.value()))
+        return box
+
+    def _conv_group(self) -> QGroupBox:
+        box = QGroupBox("Convolution")
+        form = QFormLayout(box)
+        self.padding = QComboBox()
+        self.padding.addItems(PADDING_MODES)
+        self.pad_spins = [_spin(0, 9, 1) for _ in range(4)]
+        pads = QGridLayout()
+        for i, (name, spin) in enumerate(zip(("top", "bottom", "left", "right"), self.pad_spins)):
+            pads.addWidget(QLabel(name), i // 2, 2 * (i % 2))
+            pads.addWidget(spin, i // 2, 2 * (i % 2) + 1)
+        self.pad_box = QWidget()
+        self.pad_box.setLayout(pads)
+        pads.setContentsMargins(0, 0, 0, 0)
+        self.stride = _spin(1, 4, 1)
+        self.dilation = _spin(1, 3, 1)
+        self.conv_hint = _hint()
+        form.addRow("Padding", self.padding)
+        form.addRow(self.pad_box)
+        form.addRow("Stride", self.stride)
+        form.addRow("Dilation", self.dilation)
+        form.addRow(self.conv_hint)
+        self.padding.currentTextChanged.connect(lambda _: self._padding_changed())
+        for spin in self.pad_spins:
+            spin.valueChanged.connect(lambda _: self._padding_changed())
+        self.stride.valueChanged.connect(lambda v: self.state.update(stride=v))
+        self.dilation.valueChanged.connect(lambda v: self.state.update(dilation=v))
+        return box
+
+    def _pool_group(self) -> QGroupBox:
+        box = QGroupBox("Pooling (after the convolution)")
+        box.setCheckable(True)
+        box.setChecked(False)
+        self.pool_box = box
+        form = QFormLayout(box)
+        self.pool_mode = QComboBox()
+        for key, label in (("max", "max"), ("avg", "average"), ("sum", "sum")):
+            self.pool_mode.addItem(label, key)
+        self.pool_size = _spin(1, 4, 2)
+        self.pool_stride = _spin(0, 4, 0)
+        self.pool_stride.setSpecialValueText("= size")
+        self.pool_padding = QComboBox()
+        self.pool_padding.addItems(("valid", "same"))
+        form.addRow("Mode", self.pool_mode)
+        form.addRow("Size", self.pool_size)
+        form.addRow("Stride", self.pool_stride)
+        form.addRow("Padding", self.pool_padding)
+        box.toggled.connect(lambda on: self.state.update(pool=on))
+        self.pool_mode.currentIndexChanged.connect(lambda: self.state.update(pool_mode=self.pool_mode.currentData()))
+        self.pool_size.valueChanged.connect(lambda v: self.state.update(pool_size=v))
+        self.pool_stride.valueChanged.connect(lambda v: self.state.update(pool_stride=v or None))
+        self.pool_padding.currentTextChanged.connect(lambda t: self.state.update(pool_padding=t))
+        return box
+
+    # ----- control -> state -----
+    def _input_kind_chosen(self) -> None:
+        kind = self.input_kind.currentData()
+        was = self.state.settings.input_kind
+        self.state.set_input_kind(kind)
+        if kind == "draw" and was != "draw":  # paint in the scale of the map being edited
+            self.brush.setValue(max(1, min(255, int(self.state.result.x.max()))))
+
+    def _preset_chosen(self) -> None:
+        note = self.state.apply_preset(self.preset.currentData())
+        if note:
+            self.noted.emit(note)
+
+    def _kernel_size_changed(self) -> None:
+        if self.square.isChecked() and self.kernel_w.value() != self.kernel_h.value():
+            with QSignalBlocker(self.kernel_w):
+                self.kernel_w.setValue(self.kernel_h.value())
+        note = self.state.set_kernel_size(self.kernel_h.value(), self.kernel_w.value())
+        if note:
+            self.noted.emit(note)
+
+    def padding_value(self):
+        """The padding the controls describe: "valid", "same" or ((top, bottom), (left, right))."""
+        mode = self.padding.currentText()
+        if mode != "explicit":
+            return mode
+        t, b, l, r = (spin.value() for spin in self.pad_spins)
+        return (t, b), (l, r)
+
+    def _padding_changed(self) -> None:
+        self.pad_box.setVisible(self.padding.currentText() == "explicit")
+        self.state.update(padding=self.padding_value())
+
+    # ----- state -> controls -----
+    def sync(self) -> None:
+        """Set every control from the state, signals blocked."""
+        s = self.state.settings
+        widgets = [self.input_kind, self.input_size, self.digit_index, self.preset, self.kernel_h,
+                   self.kernel_w, self.padding, *self.pad_spins, self.stride, self.dilation, self.pool_box,
+                   self.pool_mode, self.pool_size, self.pool_stride, self.pool_padding]
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.input_kind.setCurrentIndex(self.input_kind.findData(s.input_kind))
+        fixed = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind)
+        self.input_size.setValue(fixed or s.input_size)
+        self.input_size.setEnabled(fixed is None)
+        self.digit_index.setValue(s.digit_index)
+        self.preset.setCurrentIndex(self.preset.findData(s.kernel_preset))
+        self.kernel_h.setValue(s.kernel.shape[0])
+        self.kernel_w.setValue(s.kernel.shape[1])
+        explicit = not isinstance(s.padding, str)
+        self.padding.setCurrentText("explicit" if explicit else s.padding)
+        if explicit:
+            for spin, value in zip(self.pad_spins, (*s.padding[0], *s.padding[1])):
+                spin.setValue(value)
+        self.pad_box.setVisible(explicit)
+        self.stride.setValue(s.stride)
+        self.dilation.setValue(s.dilation)
+        self.pool_box.setChecked(s.pool)
+        self.pool_mode.setCurrentIndex(self.pool_mode.findData(s.pool_mode))
+        self.pool_size.setValue(s.pool_size)
+        self.pool_stride.setValue(s.pool_stride or 0)
+        self.pool_padding.setCurrentText(s.pool_padding)
+        del blockers
+        self._sync_visibility(s)
+
+    def _sync_visibility(self, s) -> None:
+        kind = s.input_kind
+        form = self._input_form
+        form.setRowVisible(self.digit_index, kind == "digit")
+        form.setRowVisible(self._brush_row, kind == "draw")
+        self.new_random.setVisible(kind == "random")
+        hints = {
+            "seed": "The 5×5 map of the classic conv-arithmetic figure (size fixed).",
+            "digit": f"MNIST digits are {MNIST_SIZE}×{MNIST_SIZE}, shown at their real size "
+                     f"(not resampled); values 0–255. Label: {self._digit_label(s.digit_index)}.",
+            "random": "Integers 0–9; size 3–64.",
+            "checker": "0/1 blocks: edges in both directions.",
+            "draw": "Paint on the input: left button paints the brush value, right button erases.",
+        }
+        self.input_hint.setText(hints.get(kind, ""))
+        if s.stride > 1 and s.dilation > 1:
+            self.conv_hint.setText("Keras refuses stride > 1 with dilation > 1; the math is still shown.")
+        else:
+            self.conv_hint.setText("")
+        self.conv_hint.setVisible(bool(self.conv_hint.text()))
+
+    @staticmethod
+    def _digit_label(index: int) -> str:
+        from convviz.assets import bundled_digits
+
+        return str(int(bundled_digits()[1][index]))

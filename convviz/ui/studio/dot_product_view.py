@@ -1,0 +1,110 @@
+"""The current step written out as arithmetic: ``3×0 + 3×1 + … = 12`` (or max/avg/sum for pooling)."""
+
+from __future__ import annotations
+
+import html
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from convviz.ui.studio.value_format import format_value
+
+MAX_TERMS = 18  # longer sums show their first and last terms around an ellipsis
+HEAD_TERMS, TAIL_TERMS = 10, 3
+
+
+def _abbreviate(terms: list) -> list:
+    if len(terms) <= MAX_TERMS:
+        return terms
+    skipped = len(terms) - HEAD_TERMS - TAIL_TERMS
+    return terms[:HEAD_TERMS] + [(f"… {skipped} more terms …", "skip")] + terms[-TAIL_TERMS:]
+
+
+def step_terms(kind: str, step) -> tuple[str, list, str]:
+    """Return (operator, terms, result) for a step; each term is (text, role).
+
+    Roles: "term", "pad" (a padding cell, written ``[0]×k``), "win" (the max winner),
+    "skip" (an ellipsis).
+    """
+    pad = step.window.is_padding
+    rows, cols = pad.shape
+    terms = []
+    if kind == "conv":
+        for r in range(rows):
+            for c in range(cols):
+                value = format_value(step.inputs[r, c])
+                if pad[r, c]:
+                    value = f"[{value}]"  # brackets mark a padding cell
+                terms.append((f"{value}×{format_value(step.kernel[r, c])}", "pad" if pad[r, c] else "term"))
+        return "+", terms, format_value(step.value)
+    for r in range(rows):
+        for c in range(cols):
+            if pad[r, c]:
+                continue  # padding never takes part in pooling
+            role = "win" if step.winner is not None and (r, c) == tuple(step.winner) else "term"
+            terms.append((format_value(step.inputs[r, c]), role))
+    return step.mode, terms, format_value(step.value)
+
+
+def _lhs(kind: str, step) -> str:
+    row, col = step.position
+    return f"out[{row}, {col}]" if kind == "conv" else f"pool[{row}, {col}]"
+
+
+def dot_product_text(kind: str, step) -> str:
+    """Return the plain-text arithmetic of a step, e.g. ``out[0, 0] = 3×0 + 3×1 + … = 12``."""
+    op, terms, result = step_terms(kind, step)
+    parts = [text for text, _ in _abbreviate(terms)]
+    if op == "+":
+        body = " + ".join(parts)
+    elif op == "max":
+        body = f"max({', '.join(parts)})"
+    elif op == "sum":
+        body = " + ".join(parts)
+    else:
+        body = f"({' + '.join(parts)}) / {step.count}"
+    return f"{_lhs(kind, step)} = {body} = {result}"
+
+
+def dot_product_html(kind: str, step) -> str:
+    """Return the same arithmetic as rich text: padding terms grey, the max winner bold red."""
+    op, terms, result = step_terms(kind, step)
+    styled = []
+    for text, role in _abbreviate(terms):
+        text = html.escape(text)
+        if role == "pad":
+            text = f"<span style='color:#8a8f98'>{text}</span>"
+        elif role == "win":
+            text = f"<b style='color:#c0392b'>{text}</b>"
+        elif role == "skip":
+            text = f"<i style='color:#6b7280'>{text}</i>"
+        styled.append(text)
+    joiner = " + " if op in ("+", "sum", "avg") else ", "
+    body = joiner.join(styled)
+    if op == "max":
+        body = f"max({body})"
+    elif op == "avg":
+        body = f"({body}) / {step.count}"
+    return f"<b>{_lhs(kind, step)}</b> = {body} = <b style='color:#b45309'>{html.escape(result)}</b>"
+
+
+class DotProductView(QLabel):
+    """A wrapped label showing the arithmetic of the current step."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setStyleSheet("QLabel { font-size: 13pt; font-family: 'DejaVu Sans Mono', monospace; }")
+        self.plain_text = ""
+
+    def show_step(self, kind: str | None, step) -> None:
+        """Write out ``step`` (``kind`` "conv" or "pool"); None clears the view."""
+        if step is None:
+            self.plain_text = ""
+            self.setText("<span style='color:#6b7280'>No step to show.</span>")
+            return
+        self.plain_text = dot_product_text(kind, step)
+        self.setText(dot_product_html(kind, step))

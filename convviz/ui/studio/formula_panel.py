@@ -1,0 +1,108 @@
+"""The output-size formulas with the current numbers, and where the textbook shortcuts are wrong."""
+
+from __future__ import annotations
+
+import html
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from convviz.arithmetic import (
+    output_size_formula,
+    pool_output_formula,
+    pool_size_notes,
+    same_padding_formula,
+    same_padding_notes,
+    same_size_notes,
+)
+from convviz.ui.studio.studio_model import StudioResult
+
+KERAS_NOTE = (
+    "Keras refuses stride > 1 together with dilation > 1 in Conv2D; "
+    "the arithmetic below is still what such a convolution would compute."
+)
+
+
+def _axis_padding(padding, axis: int):
+    return padding if isinstance(padding, str) else padding[axis]
+
+
+def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
+    """Return ``(kind, text)`` lines: kind is "formula", "note" (a shortcut that fails) or "error".
+
+    Every number comes from the engine's formula and note functions.
+    """
+    s = result.settings
+    lines: list[tuple[str, str]] = []
+    if s.stride > 1 and s.dilation > 1:
+        lines.append(("note", KERAS_NOTE))
+    if result.error:
+        return lines + [("error", result.error)]
+    kh, kw = s.kernel.shape
+    same = s.padding == "same"
+    notes: list[str] = []
+    axes = ((0, "rows", result.x.shape[0], kh), (1, "cols", result.x.shape[1], kw))
+    for axis, name, n, k in axes:
+        formula = output_size_formula(n, k, s.stride, _axis_padding(s.padding, axis), s.dilation)
+        lines.append(("formula", f"Output {name}: {formula.text}"))
+    if same:
+        for axis, name, n, k in axes:
+            lines.append(("formula", f"SAME padding, {name}: {same_padding_formula(n, k, s.stride, s.dilation).text}"))
+            notes += same_padding_notes(n, k, s.stride, s.dilation) + same_size_notes(n, s.stride)
+    if s.pool and result.output is not None:
+        if result.pool_error:
+            lines.append(("error", result.pool_error))
+        else:
+            stride = s.pool_stride or s.pool_size
+            for name, n in (("rows", result.output.shape[0]), ("cols", result.output.shape[1])):
+                formula = pool_output_formula(n, s.pool_size, stride, s.pool_padding)
+                lines.append(("formula", f"Pooled {name}: {formula.text}"))
+                notes += pool_size_notes(n, s.pool_size, stride, s.pool_padding)
+    lines += [("note", note) for note in dict.fromkeys(notes)]  # each note once, in order
+    return lines
+
+
+_STYLE = {
+    "formula": "color:#1f2937",
+    "note": "color:#7c4a03; background:#fff4d6",
+    "error": "color:#7a1b16; background:#fde2e1",
+}
+
+
+def formula_html(lines: list[tuple[str, str]]) -> str:
+    """Render formula lines as rich text: formulas in two columns (rows | cols), notes below."""
+    formulas = [text for kind, text in lines if kind == "formula"]
+    rows = []
+    if formulas:
+        cells = [f"<td style='padding-right:24px'>{html.escape(text)}</td>" for text in formulas]
+        pairs = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
+        rows.append(f"<table style='color:#1f2937'>{''.join(pairs)}</table>")
+    for kind, text in lines:
+        if kind == "formula":
+            continue
+        mark = {"note": "⚠ ", "error": "✖ "}.get(kind, "")
+        rows.append(f"<div style='{_STYLE[kind]}; margin:1px 0'>{mark}{html.escape(text)}</div>")
+    return "".join(rows)
+
+
+class FormulaPanel(QLabel):
+    """Shows :func:`formula_lines` for the current settings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setStyleSheet("QLabel { font-size: 10pt; }")
+        self.lines: list[tuple[str, str]] = []
+
+    def show_result(self, result: StudioResult) -> None:
+        """Show the formulas and notes of ``result``."""
+        self.lines = formula_lines(result)
+        self.setText(formula_html(self.lines))
+
+    def notes(self) -> list[str]:
+        """The notes on show (shortcuts that give a different answer, Keras caveats)."""
+        return [text for kind, text in self.lines if kind == "note"]

@@ -1,0 +1,204 @@
+"""What the studio shows, computed without Qt: settings in, engine steps out.
+
+:class:`StudioSettings` is every knob of the studio; :func:`compute_studio` turns
+it into a :class:`StudioResult` holding the input map, the engine's conv and pool
+steps and any error message. The window and ``convviz animate`` share both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from convviz.arithmetic import conv2d, conv_output_shape, conv_steps, padding_2d, pool2d, pool_steps
+from convviz.arithmetic.presets import SEED_INPUT, SEED_KERNEL, checker_input, random_input
+
+MAX_INPUT_SIZE = 64
+MIN_INPUT_SIZE = 3
+MNIST_SIZE = 28
+INPUT_KINDS = {
+    "seed": "Conv-arithmetic example (5×5)",
+    "digit": "MNIST digit (28×28)",
+    "random": "Random integers 0–9",
+    "checker": "Checkerboard",
+    "draw": "Draw your own",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class StudioSettings:
+    """Every setting of the studio; ``padding`` is "valid", "same" or ((top, bottom), (left, right))."""
+
+    input_kind: str = "seed"
+    input_size: int = 7
+    digit_index: int = 0
+    random_seed: int = 0
+    canvas: np.ndarray | None = None
+    kernel: np.ndarray = field(default_factory=SEED_KERNEL.copy)
+    kernel_preset: str = "seed"
+    stride: int = 1
+    padding: object = "valid"
+    dilation: int = 1
+    pool: bool = False
+    pool_mode: str = "max"
+    pool_size: int = 2
+    pool_stride: int | None = None
+    pool_padding: str = "valid"
+
+    def with_(self, **changes) -> "StudioSettings":
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+
+def digit_count() -> int:
+    """Number of bundled MNIST digits."""
+    from convviz.assets import bundled_digits
+
+    return len(bundled_digits()[1])
+
+
+def build_input(settings: StudioSettings) -> tuple[np.ndarray, str]:
+    """Return the input map (int64, 2-D) for ``settings`` and a caption naming it."""
+    kind = settings.input_kind
+    if kind == "seed":
+        return SEED_INPUT.copy(), "conv-arithmetic example"
+    if kind == "digit":
+        from convviz.assets import bundled_digits
+
+        images, labels = bundled_digits()
+        index = settings.digit_index
+        if not 0 <= index < len(images):
+            raise ValueError(f"digit index must be between 0 and {len(images) - 1}, got {index}")
+        return images[index].astype(np.int64), f"MNIST digit #{index}, label {int(labels[index])}"
+    size = settings.input_size
+    if not MIN_INPUT_SIZE <= size <= MAX_INPUT_SIZE:
+        raise ValueError(f"input size must be between {MIN_INPUT_SIZE} and {MAX_INPUT_SIZE}, got {size}")
+    if kind == "random":
+        return random_input(size, settings.random_seed), f"random integers (seed {settings.random_seed})"
+    if kind == "checker":
+        return checker_input(size), "checkerboard"
+    if kind == "draw":
+        canvas = settings.canvas
+        if canvas is None or canvas.shape != (size, size):
+            canvas = np.zeros((size, size), dtype=np.int64)
+        return np.array(canvas), "your drawing"
+    raise ValueError(f"unknown input {kind!r}: choose one of {', '.join(INPUT_KINDS)}")
+
+
+class LazySteps(Sequence):
+    """The engine's step generator as a list that computes steps only when first asked for.
+
+    A 64×64 map has 4096 steps: generating them all takes ~60-150 ms, so a settings
+    change would stall; stepping forward needs one more step (~20 µs) at a time.
+    """
+
+    def __init__(self, steps: Iterator, length: int) -> None:
+        self._steps, self._length, self._done = steps, length, []
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(f"step {index} out of range (0-{self._length - 1})")
+        while len(self._done) <= index:
+            self._done.append(next(self._steps))
+        return self._done[index]
+
+
+@dataclass(eq=False)
+class StudioResult:
+    """The engine's answer for one set of settings: maps, steps, and what went wrong."""
+
+    settings: StudioSettings
+    x: np.ndarray
+    caption: str
+    pads: tuple = ((0, 0), (0, 0))
+    output: np.ndarray | None = None
+    conv_steps: list = field(default_factory=list)
+    pool_pads: tuple = ((0, 0), (0, 0))
+    pooled: np.ndarray | None = None
+    pool_steps: list = field(default_factory=list)
+    error: str | None = None
+    pool_error: str | None = None
+
+    @property
+    def n_steps(self) -> int:
+        """Total steps: every kernel position, then every pooling window."""
+        return len(self.conv_steps) + len(self.pool_steps)
+
+    def step(self, index: int):
+        """Return ``("conv", ConvStep)`` or ``("pool", PoolStep)`` for a global step index."""
+        if index < len(self.conv_steps):
+            return "conv", self.conv_steps[index]
+        return "pool", self.pool_steps[index - len(self.conv_steps)]
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """The kernel these steps use."""
+        return self.settings.kernel
+
+
+def compute_studio(settings: StudioSettings) -> StudioResult:
+    """Run the engine for ``settings``; a ValueError becomes ``error`` (or ``pool_error``), never raised."""
+    try:
+        x, caption = build_input(settings)
+    except ValueError as exc:
+        return StudioResult(settings, np.zeros((MIN_INPUT_SIZE, MIN_INPUT_SIZE), np.int64), "", error=str(exc))
+    result = StudioResult(settings, x, caption)
+    s = settings
+    try:
+        result.pads = padding_2d(x.shape, s.kernel.shape, s.stride, s.padding, s.dilation)
+        conv_output_shape(x.shape, s.kernel.shape, s.stride, s.padding, s.dilation)
+        result.output = conv2d(x, s.kernel, s.stride, s.padding, s.dilation)
+        result.conv_steps = LazySteps(conv_steps(x, s.kernel, s.stride, s.padding, s.dilation),
+                                      result.output.size)
+    except ValueError as exc:
+        result.error = str(exc)
+        return result
+    if s.pool:
+        try:
+            result.pool_pads = padding_2d(result.output.shape, s.pool_size, s.pool_stride or s.pool_size,
+                                          s.pool_padding)
+            result.pooled = pool2d(result.output, s.pool_size, s.pool_stride, s.pool_padding, s.pool_mode)
+            result.pool_steps = LazySteps(pool_steps(result.output, s.pool_size, s.pool_stride,
+                                                     s.pool_padding, s.pool_mode), result.pooled.size)
+        except ValueError as exc:
+            result.pool_error = f"pooling: {exc}"
+    return result
+
+
+def settings_slug(settings: StudioSettings) -> str:
+    """A short file-name-safe description, e.g. ``seed5_k3x3_s1_valid_d1_maxpool2``."""
+    s = settings
+    kind = {"seed": "seed", "digit": f"digit{s.digit_index}"}.get(s.input_kind, s.input_kind)
+    size = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind, s.input_size)
+    if isinstance(s.padding, str):
+        pad = s.padding
+    else:
+        (t, b), (l, r) = s.padding
+        pad = f"pad{t}" if t == b == l == r else f"pad{t}-{b}-{l}-{r}"
+    kh, kw = s.kernel.shape
+    slug = f"{kind}{size}_k{kh}x{kw}-{s.kernel_preset}_s{s.stride}_{pad}_d{s.dilation}"
+    if s.pool:
+        slug += f"_{s.pool_mode}pool{s.pool_size}"
+        if s.pool_stride and s.pool_stride != s.pool_size:
+            slug += f"s{s.pool_stride}"
+    return slug
+
+
+def settings_text(settings: StudioSettings) -> str:
+    """The settings in words for a caption: ``kernel 3×3 (Sobel x) · stride 2 · padding same · …``."""
+    s = settings
+    kh, kw = s.kernel.shape
+    padding = s.padding if isinstance(s.padding, str) else "explicit {},{},{},{}".format(*s.padding[0], *s.padding[1])
+    text = f"kernel {kh}×{kw} ({s.kernel_preset}) · stride {s.stride} · padding {padding} · dilation {s.dilation}"
+    if s.pool:
+        text += f" · {s.pool_mode} pool {s.pool_size}, stride {s.pool_stride or s.pool_size}, {s.pool_padding}"
+    return text

@@ -1,0 +1,155 @@
+"""The studio's state: settings, the engine's steps for them, and the current step. No widgets.
+
+Views read :attr:`StudioState.result` and :attr:`StudioState.index`; they change
+settings through the methods here. ``changed`` fires after every recomputation,
+``stepChanged`` whenever the current step may have moved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset, preset_sizes, resize_kernel, resize_map
+from convviz.ui.studio.studio_model import (
+    MNIST_SIZE,
+    StudioResult,
+    StudioSettings,
+    build_input,
+    compute_studio,
+)
+
+CUSTOM = "custom"
+
+
+class StudioState(QObject):
+    """Holds :class:`StudioSettings`, the computed :class:`StudioResult` and the current step."""
+
+    changed = pyqtSignal()
+    stepChanged = pyqtSignal(int)
+
+    def __init__(self, settings: StudioSettings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or StudioSettings()
+        self.result: StudioResult = compute_studio(self.settings)
+        self.index = 0
+        self._kernel_draws = 0  # each pick of the random preset draws a new kernel
+
+    # ----- settings -----
+    def update(self, **changes) -> None:
+        """Apply setting ``changes`` and recompute; the current step is kept while it exists."""
+        self.settings = self.settings.with_(**changes)
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Run the engine for the current settings and tell the views."""
+        self.result = compute_studio(self.settings)
+        self.index = min(self.index, max(self.result.n_steps - 1, 0))
+        self.changed.emit()
+        self.stepChanged.emit(self.index)
+
+    def set_input_kind(self, kind: str) -> None:
+        """Switch the input; switching to "draw" starts from a copy of the map on show."""
+        changes: dict = {"input_kind": kind}
+        if kind == "draw" and self.settings.input_kind != "draw":
+            x = self.result.x
+            changes["input_size"] = x.shape[0]
+            changes["canvas"] = np.array(x, dtype=np.int64)
+        elif kind == "digit":
+            changes["input_size"] = MNIST_SIZE
+        self.update(**changes)
+
+    def set_input_size(self, size: int) -> None:
+        """Change the input side (random, checker and drawn inputs)."""
+        changes: dict = {"input_size": size}
+        if self.settings.input_kind == "draw" and self.settings.canvas is not None:
+            changes["canvas"] = resize_map(self.settings.canvas, size)
+        self.update(**changes)
+
+    def paint_cell(self, row: int, col: int, value: int) -> None:
+        """Set one input cell of a drawn input (switching to "draw" first if needed)."""
+        if self.settings.input_kind != "draw":
+            self.set_input_kind("draw")
+        canvas = build_input(self.settings)[0]
+        if canvas[row, col] == value:
+            return
+        canvas[row, col] = value
+        self.update(canvas=canvas)
+
+    def clear_canvas(self) -> None:
+        """Empty the drawn input."""
+        size = self.settings.input_size
+        self.update(input_kind="draw", canvas=np.zeros((size, size), np.int64))
+
+    def apply_preset(self, name: str, size=None) -> str | None:
+        """Load kernel preset ``name`` (at ``size`` or the current size).
+
+        A preset that exists only at some sizes snaps to the nearest; the returned
+        text says so (None when nothing needed saying).
+        """
+        if name == CUSTOM:
+            self.update(kernel_preset=CUSTOM)
+            return None
+        kh, kw = size or self.settings.kernel.shape
+        note = None
+        sizes = preset_sizes(name)
+        if sizes is not None and (kh != kw or kh not in sizes):
+            snapped = min(sizes, key=lambda s: (abs(s - max(kh, kw)), s))
+            note = f"{KERNEL_PRESETS[name]} exists at {' and '.join(f'{s}×{s}' for s in sizes)}: kernel set to {snapped}×{snapped}."
+            kh = kw = snapped
+        if name == "random" and size is None:  # picked (again) from the menu: new values
+            self._kernel_draws += 1
+        seed = self._kernel_draws if name == "random" else 0
+        self.update(kernel=kernel_preset(name, (kh, kw), seed), kernel_preset=name)
+        return note
+
+    def set_kernel_size(self, kh: int, kw: int) -> str | None:
+        """Resize the kernel: the preset is rebuilt at the new size, or the values are cropped/padded."""
+        name = self.settings.kernel_preset
+        sizes = preset_sizes(name) if name != CUSTOM else ()
+        if sizes is None or (sizes and kh == kw and kh in sizes):
+            return self.apply_preset(name, (kh, kw))
+        kernel = resize_kernel(self.settings.kernel, (kh, kw))
+        self.update(kernel=kernel, kernel_preset=CUSTOM)
+        if name != CUSTOM:
+            return f"{KERNEL_PRESETS[name]} does not exist at {kh}×{kw}: its values were kept around the centre (custom kernel)."
+        return None
+
+    def set_kernel_value(self, row: int, col: int, value: float) -> None:
+        """Edit one kernel cell; the kernel becomes a custom one."""
+        kernel = self.settings.kernel
+        if float(value).is_integer() and kernel.dtype.kind in "iu":
+            kernel = kernel.copy()
+            value = int(value)
+        else:
+            kernel = kernel.astype(np.float64)
+        kernel[row, col] = value
+        self.update(kernel=kernel, kernel_preset=CUSTOM)
+
+    # ----- steps -----
+    @property
+    def n_steps(self) -> int:
+        """Number of steps (conv positions, then pooling windows)."""
+        return self.result.n_steps
+
+    def current(self):
+        """``(kind, step)`` of the current step, or ``(None, None)`` when there is none."""
+        if self.result.n_steps == 0:
+            return None, None
+        return self.result.step(self.index)
+
+    def set_step(self, index: int) -> None:
+        """Go to step ``index`` (clamped to the existing steps)."""
+        index = min(max(int(index), 0), max(self.result.n_steps - 1, 0))
+        if index != self.index:
+            self.index = index
+            self.stepChanged.emit(index)
+
+    def step_by(self, delta: int) -> None:
+        """Move ``delta`` steps forward (or back)."""
+        self.set_step(self.index + delta)
+
+    @property
+    def at_end(self) -> bool:
+        """True on the last step (or when there are none)."""
+        return self.index >= self.result.n_steps - 1

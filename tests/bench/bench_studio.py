@@ -1,0 +1,113 @@
+"""Studio speed: one animation step vs. a bare repaint of the same view, precomputing steps, GIF export.
+
+Run: QT_QPA_PLATFORM=offscreen python tests/bench/bench_studio.py
+Targets: one step <= 8 ms on 28x28 (3x3 kernel), <= 16 ms on 64x64, so 60 steps/s keeps up.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PyQt6.QtWidgets import QApplication  # noqa: E402
+
+app = QApplication.instance() or QApplication([])
+
+from convviz.ui.launch import configure_pyqtgraph  # noqa: E402
+from convviz.ui.studio import StudioTab  # noqa: E402
+from convviz.ui.studio.export import export_gif  # noqa: E402
+from convviz.ui.studio.studio_model import StudioSettings, compute_studio  # noqa: E402
+
+
+def _median_ms(action, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bench_steps(kind: str, size: int, dilation: int = 1) -> None:
+    tab = StudioTab()
+    tab.resize(1360, 860)
+    tab.show()
+    app.processEvents()
+    c = tab.controls
+    c.input_kind.setCurrentIndex(c.input_kind.findData(kind))
+    if kind == "random":
+        c.input_size.setValue(size)
+    c.dilation.setValue(dilation)
+    c.padding.setCurrentText("same")
+    app.processEvents()
+    state, canvas = tab.state, tab.canvas
+    n = state.n_steps
+    counter = iter(range(10**9))
+
+    def one_step():
+        state.set_step(next(counter) % n)
+        canvas.repaint()
+
+    one_step()  # builds the caches
+    bare = _median_ms(canvas.repaint, 60)
+    step = _median_ms(one_step, 200)
+    grid_bare = _median_ms(canvas.input_view.repaint, 60)
+    painted = []
+    original = type(canvas.input_view).paintEvent
+
+    def counting(self, event):
+        painted.append(1)
+        original(self, event)
+
+    type(canvas.input_view).paintEvent = counting
+    one_step()
+    type(canvas.input_view).paintEvent = original
+    assert painted, "repaint() did not paint: the figures would mean nothing"
+    state.set_step(0)
+    flip = iter(range(10**9))
+    change = _median_ms(lambda: c.stride.setValue(1 + next(flip) % 2) or canvas.repaint(), 10)
+    print(f"{size}x{size} input, 3x3 kernel, dilation {dilation}: one step {step:.2f} ms "
+          f"(bare repaint of the studio view {bare:.2f} ms, ratio {step / bare:.2f}; "
+          f"input grid alone {grid_bare:.2f} ms) -> {1000 / step:.0f} steps/s possible; "
+          f"a settings change (recompute + rebuild caches + repaint) {change:.1f} ms")
+    tab.close()
+
+
+def bench_compute() -> None:
+    for size in (28, 64):
+        settings = StudioSettings(input_kind="random", input_size=size, padding="same", pool=True)
+        lazy = _median_ms(lambda: compute_studio(settings), 5)
+        result = compute_studio(settings)
+        full = _median_ms(lambda: list(compute_studio(settings).conv_steps), 5)
+        print(f"{size}x{size} + max pool ({result.n_steps} steps): settings -> maps {lazy:.1f} ms "
+              f"(steps made on demand); generating every conv step {full:.1f} ms")
+
+
+def bench_gif() -> None:
+    result = compute_studio(StudioSettings(input_kind="random", input_size=28))
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        export_gif(result, os.path.join(folder, "a.gif"))
+        seconds = time.perf_counter() - start
+        size = os.path.getsize(os.path.join(folder, "a.gif"))
+    print(f"GIF export, 28x28 valid ({result.n_steps} frames): {seconds:.1f} s, "
+          f"{1000 * seconds / result.n_steps:.1f} ms/frame, {size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _report import machine
+
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()))
+    configure_pyqtgraph()
+    bench_steps("digit", 28)
+    bench_steps("random", 64)
+    bench_steps("random", 64, dilation=2)
+    bench_compute()
+    bench_gif()

@@ -1,0 +1,109 @@
+"""Exports from the Studio window: PNG and GIF files Pillow reads back, written atomically."""
+
+import os
+
+import pytest
+from PIL import Image
+
+from convviz.arithmetic import conv_output_shape, pool_output_shape
+from convviz.ui.launch import configure_pyqtgraph
+from convviz.ui.studio import StudioTab, export
+from convviz.ui.studio.export import atomic_write
+
+
+@pytest.fixture
+def tab(qtbot):
+    configure_pyqtgraph()
+    widget = StudioTab()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_png_of_the_current_frame(tab, tmp_path):
+    tab.state.set_step(4)
+    name = tab.default_export_name(".png")
+    assert name == "convviz_seed5_k3x3-seed_s1_valid_d1_step5.png"
+    written = tab.export_png_to(tmp_path / name)
+    with Image.open(written) as image:
+        assert image.format == "PNG" and image.size == export.PNG_SIZE
+    assert tab.message_bar.level == "info"
+
+
+def test_gif_has_one_frame_per_step_including_pooling(tab, tmp_path):
+    tab.controls.padding.setCurrentText("same")
+    tab.controls.pool_box.setChecked(True)
+    conv = conv_output_shape((5, 5), 3, 1, "same")
+    pooled = pool_output_shape(conv, 2)
+    assert tab.state.n_steps == conv[0] * conv[1] + pooled[0] * pooled[1] == 29
+    calls = []
+    path = tab.export_gif_to(tmp_path / tab.default_export_name(".gif"),
+                             progress=lambda done, total: calls.append((done, total)))
+    assert path.name == "convviz_seed5_k3x3-seed_s1_same_d1_maxpool2.gif"
+    with Image.open(path) as image:
+        assert image.n_frames == 29 and image.size == export.GIF_SIZE
+        image.seek(28)
+        image.convert("RGB")  # the last frame decodes
+    assert calls[-1] == (29, 29)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_cancelled_gif_writes_nothing(tab, tmp_path):
+    target = tmp_path / "anim.gif"
+    assert tab.export_gif_to(target, progress=lambda done, total: done < 3) is None
+    assert "cancelled" in tab.message_bar.text and list(tmp_path.iterdir()) == []
+
+
+def test_failed_render_keeps_the_existing_file_and_leaves_no_temp(tab, tmp_path, monkeypatch):
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"previous export")
+    calls = {"n": 0}
+    real_render = export.FrameRenderer.render
+
+    def flaky(self, index):
+        calls["n"] += 1
+        if calls["n"] > 4:  # fails in the middle of writing the frames
+            raise RuntimeError("renderer crashed")
+        return real_render(self, index)
+
+    monkeypatch.setattr(export.FrameRenderer, "render", flaky)
+    assert tab.export_gif_to(target) is None
+    assert tab.message_bar.level == "error" and "renderer crashed" in tab.message_bar.text
+    assert target.read_bytes() == b"previous export"
+    assert sorted(os.listdir(tmp_path)) == ["anim.gif"]
+    assert tab.export_png_to(tmp_path / "frame.jpg") is None and "must end in .png" in tab.message_bar.text
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path):
+    target = tmp_path / "out.png"
+    atomic_write(target, lambda temp: open(temp, "wb").write(b"one"))
+    assert target.read_bytes() == b"one" and oct(target.stat().st_mode & 0o777) != "0o600"
+
+    def half_then_fail(temp):
+        with open(temp, "wb") as fp:
+            fp.write(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        atomic_write(target, half_then_fail)
+    assert target.read_bytes() == b"one" and os.listdir(tmp_path) == ["out.png"]
+
+
+def test_export_buttons_offer_a_settings_file_name(tab, tmp_path, monkeypatch, qtbot):
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtWidgets import QFileDialog
+
+    offered = []
+
+    def fake_dialog(parent, caption, default, filters):
+        offered.append(default)
+        return str(tmp_path / os.path.basename(default)), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    qtbot.mouseClick(tab.export_gif_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.export_png_button, Qt.MouseButton.LeftButton)
+    assert [os.path.basename(p) for p in offered] == [
+        "convviz_seed5_k3x3-seed_s1_valid_d1.gif", "convviz_seed5_k3x3-seed_s1_valid_d1_step1.png"]
+    with Image.open(tmp_path / "convviz_seed5_k3x3-seed_s1_valid_d1.gif") as image:
+        assert image.n_frames == 9
+    assert (tmp_path / "convviz_seed5_k3x3-seed_s1_valid_d1_step1.png").is_file()
