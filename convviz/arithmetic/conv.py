@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.arithmetic._validate import as_pair
-from convviz.arithmetic._windows import as_feature_map, compute_dtype, pad, windows
+from convviz.arithmetic._windows import (
+    as_feature_map,
+    as_number_array,
+    check_exact_integers,
+    check_size,
+    compute_dtype,
+    pad,
+    padded_cells,
+    windows,
+)
 from convviz.arithmetic.sizes import conv_output_shape, padding_2d
 
 
@@ -14,9 +23,7 @@ def as_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
 
     Checks that its input-channel count matches the feature map's.
     """
-    kernel = np.asarray(w)
-    if kernel.dtype.kind not in "biuf":
-        raise ValueError(f"the kernel must hold numbers, got values of type {kernel.dtype}")
+    kernel = as_number_array(w, "kernel")
     if kernel.ndim == 2:
         kernel, flat = kernel[:, :, None, None], True
     elif kernel.ndim == 4:
@@ -34,6 +41,25 @@ def as_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
     return kernel, flat
 
 
+def conv_geometry(fmap: np.ndarray, kernel: np.ndarray, stride, padding, dilation):
+    """Validate a convolution of ``fmap`` (H, W, C) by ``kernel`` (kh, kw, Cin, Cout).
+
+    Returns ``(stride, dilation, padding_2d, (H', W'))``; raises ValueError when the
+    kernel does not fit, or when the work would not fit in memory or in int64.
+    """
+    size = kernel.shape[:2]
+    stride = as_pair(stride, "stride")
+    dilation = as_pair(dilation, "dilation")
+    out_h, out_w = conv_output_shape(fmap.shape, size, stride, padding, dilation)
+    pads = padding_2d(fmap.shape, size, stride, padding, dilation)
+    check_size(padded_cells(fmap.shape, pads), "padded input")
+    cells_per_window = int(np.prod(kernel.shape[:3]))
+    check_size(out_h * out_w * cells_per_window, "set of windows")
+    check_size(out_h * out_w * kernel.shape[3], "output")
+    check_exact_integers(cells_per_window, fmap, kernel)
+    return stride, dilation, pads, (out_h, out_w)
+
+
 def conv2d(x, w, stride=1, padding="valid", dilation=1) -> np.ndarray:
     """Slide kernel ``w`` over ``x`` and return the feature map it produces.
 
@@ -44,13 +70,10 @@ def conv2d(x, w, stride=1, padding="valid", dilation=1) -> np.ndarray:
     """
     fmap, flat_input = as_feature_map(x)
     kernel, flat_kernel = as_kernel(w, fmap.shape[2])
-    size = kernel.shape[:2]
-    stride = as_pair(stride, "stride")
-    dilation = as_pair(dilation, "dilation")
-    conv_output_shape(fmap.shape, size, stride, padding, dilation)  # raises if it cannot fit
+    stride, dilation, pads, _ = conv_geometry(fmap, kernel, stride, padding, dilation)
     dtype = compute_dtype(fmap, kernel)
-    padded = pad(fmap.astype(dtype, copy=False), padding_2d(fmap.shape, size, stride, padding, dilation))
-    patches = windows(padded, size, stride, dilation)  # (H', W', Cin, kh, kw)
+    padded = pad(fmap.astype(dtype, copy=False), pads)
+    patches = windows(padded, kernel.shape[:2], stride, dilation)  # (H', W', Cin, kh, kw)
     out = np.tensordot(patches, kernel.astype(dtype, copy=False), axes=([3, 4, 2], [0, 1, 2]))
     if flat_input and flat_kernel:
         return out[:, :, 0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from convviz.arithmetic._validate import as_size, padding_keyword
+from convviz.arithmetic._validate import as_size, explicit_axis_padding, padding_keyword
 from convviz.arithmetic.sizes import (
     axis_padding,
     conv_output_size,
@@ -27,9 +27,10 @@ class Formula:
 
 
 def _span_text(kernel: int, dilation: int) -> str:
+    """The kernel's span as a term that can follow a minus sign."""
     if dilation == 1:
         return str(kernel)
-    return f"({kernel} - 1)×{dilation} + 1"
+    return f"(({kernel} - 1)×{dilation} + 1)"
 
 
 def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> Formula:
@@ -53,7 +54,8 @@ def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> For
 def same_padding_formula(n, kernel, stride=1, dilation=1) -> Formula:
     """Return how TensorFlow splits SAME padding on one axis, with numbers; value is the total."""
     before, after = same_padding(n, kernel, stride, dilation)
-    out = -(-int(n) // int(stride))
+    n, stride = as_size(n, "input size"), as_size(stride, "stride")
+    out = -(-n // stride)
     text = (
         f"total = max(({out} - 1)×{stride} + {effective_kernel(kernel, dilation)} - {n}, 0) "
         f"= {before + after}  →  {before} before, {after} after"
@@ -61,13 +63,22 @@ def same_padding_formula(n, kernel, stride=1, dilation=1) -> Formula:
     return Formula(text, before + after)
 
 
+def _check_pool_axis_padding(padding, size: int) -> None:
+    if padding_keyword(padding) is None and max(explicit_axis_padding(padding)) >= size:
+        raise ValueError(
+            "pool padding must be smaller than the pool window, or a window would see only padding"
+        )
+
+
 def pool_output_formula(n, size=2, stride=None, padding="valid") -> Formula:
     """Return the one-axis pooling output size formula with numbers (stride None = size)."""
     stride = size if stride is None else stride
     try:
-        return output_size_formula(n, size, stride, padding)
+        formula = output_size_formula(n, size, stride, padding)
     except ValueError as exc:
         raise ValueError(str(exc).replace("kernel", "pool window", 1)) from None
+    _check_pool_axis_padding(padding, as_size(size, "pool size"))
+    return formula
 
 
 def _fraction_text(value: Fraction) -> str:
@@ -77,20 +88,32 @@ def _fraction_text(value: Fraction) -> str:
 
 
 def same_padding_notes(n, kernel, stride=1, dilation=1) -> list[str]:
-    """Say where "same padding = (k - 1) / 2 on each side" differs from what TensorFlow does."""
-    span = effective_kernel(as_size(kernel, "kernel size"), as_size(dilation, "dilation"))
+    """Say where "same padding = (k - 1) / 2 on each side" differs from what TensorFlow does.
+
+    ``k`` is the kernel's span (its size once dilated). Empty when the shortcut is right.
+    """
     before, after = same_padding(n, kernel, stride, dilation)
+    n, stride = as_size(n, "input size"), as_size(stride, "stride")
+    kernel, dilation = as_size(kernel, "kernel size"), as_size(dilation, "dilation")
+    span = effective_kernel(kernel, dilation)
     textbook = Fraction(span - 1, 2)
     if textbook == before == after:
         return []
-    shortcut = f"The shortcut “same padding = (k - 1) / 2” gives {_fraction_text(textbook)} per side"
+    k_text = f"k = {span}" + ("" if dilation == 1 else ", the span of the dilated kernel")
+    reasons = []
     if textbook.denominator != 1:
-        reason = "the kernel spans an even number of cells, so the padding cannot be split evenly"
-    else:
-        reason = f"with stride {stride} the padding depends on the input size, not only on the kernel"
+        reasons.append(f"k - 1 = {span - 1} is odd, so it cannot be split into two equal halves")
+    if stride > 1:
+        out = -(-n // stride)
+        reasons.append(
+            f"with stride {stride} TensorFlow pads only what ceil({n} / {stride}) = {out} "
+            "outputs need, which depends on the input size"
+        )
+    extra = " (the extra cell goes at the bottom/right)" if after > before else ""
     return [
-        f"{shortcut}; TensorFlow pads {before} before and {after} after "
-        f"(the extra cell goes at the bottom/right): {reason}."
+        f"The shortcut “same padding = (k - 1) / 2” ({k_text}) gives "
+        f"{_fraction_text(textbook)} per side, but TensorFlow pads {before} before "
+        f"and {after} after{extra}: {'; '.join(reasons)}."
     ]
 
 
@@ -100,14 +123,18 @@ def same_size_notes(n, stride=1) -> list[str]:
     out = -(-n // stride)
     if out == n:
         return []
-    return [f"“Same” keeps the size only at stride 1: with stride {stride}, {n} becomes ceil({n} / {stride}) = {out}."]
+    return [
+        f"“Same” keeps the size only at stride 1: with stride {stride}, "
+        f"{n} becomes ceil({n} / {stride}) = {out}."
+    ]
 
 
 def pool_size_notes(n, size=2, stride=None, padding="valid") -> list[str]:
     """Say where "output = input / pool size" differs from the real pooled size."""
-    stride = size if stride is None else stride
     real = pool_output_formula(n, size, stride, padding).value
-    shortcut = Fraction(as_size(n, "input size"), as_size(size, "pool size"))
+    n, size = as_size(n, "input size"), as_size(size, "pool size")
+    stride = size if stride is None else as_size(stride, "stride")
+    shortcut = Fraction(n, size)
     if shortcut == real:
         return []
     reasons = []
@@ -118,6 +145,6 @@ def pool_size_notes(n, size=2, stride=None, padding="valid") -> list[str]:
     if not reasons:
         reasons.append("the padding adds windows")
     return [
-        f"The shortcut “output = input / pool size” gives {n} / {size} = {_fraction_text(shortcut)}, "
-        f"but the real output is {real}: {' and '.join(reasons)}."
+        f"The shortcut “output = input / pool size” gives {n} / {size} = "
+        f"{_fraction_text(shortcut)}, but the real output is {real}: {' and '.join(reasons)}."
     ]

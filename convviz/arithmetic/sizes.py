@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from convviz.arithmetic._validate import (
     Pair,
     as_pair,
@@ -9,12 +13,13 @@ from convviz.arithmetic._validate import (
     explicit_axis_padding,
     explicit_padding_2d,
     padding_keyword,
+    shown,
 )
 
 
 def effective_kernel(kernel: int, dilation: int = 1) -> int:
     """Return the span of a dilated kernel: ``(kernel - 1) * dilation + 1`` cells."""
-    return (kernel - 1) * dilation + 1
+    return (as_size(kernel, "kernel size") - 1) * as_size(dilation, "dilation") + 1
 
 
 def same_padding(n, kernel, stride=1, dilation=1) -> Pair:
@@ -131,8 +136,10 @@ def _check_pool_padding(padding, size: Pair) -> None:
 
 
 def _spatial(shape) -> Pair:
-    if isinstance(shape, (int,)) or len(shape) < 2:
-        raise ValueError(f"an input shape needs a height and a width, got {shape!r}")
+    if isinstance(shape, np.ndarray):
+        shape = shape.tolist()
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence) or len(shape) < 2:
+        raise ValueError(f"an input shape needs a height and a width, got {shown(shape)}")
     return as_size(shape[0], "input height"), as_size(shape[1], "input width")
 
 
@@ -147,8 +154,8 @@ def _describe_axis_padding(before: int, after: int) -> str:
 
 
 def describe_padding(padding: tuple[Pair, Pair]) -> str:
-    """Describe ``((top, bottom), (left, right))`` in words: "0", "1" or per side."""
-    (top, bottom), (left, right) = padding
+    """Describe ``((top, bottom), (left, right))`` (or a number) in words: "0", "1" or per side."""
+    (top, bottom), (left, right) = explicit_padding_2d(padding)
     if top == bottom == left == right:
         return str(top)
     return f"top {top}, bottom {bottom}, left {left}, right {right}"

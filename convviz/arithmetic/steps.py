@@ -12,11 +12,11 @@ from typing import Iterator
 
 import numpy as np
 
-from convviz.arithmetic._validate import Pair, as_pair
+from convviz.arithmetic._validate import Pair
 from convviz.arithmetic._windows import as_feature_map, compute_dtype, pad
-from convviz.arithmetic.conv import as_kernel
-from convviz.arithmetic.pool import padding_fill, pool_geometry, pool_mode
-from convviz.arithmetic.sizes import conv_output_shape, padding_2d
+from convviz.arithmetic.conv import as_kernel, conv_geometry
+from convviz.arithmetic.pool import check_pool_values, padding_fill, pool_geometry, pool_mode
+from convviz.arithmetic.sizes import conv_output_shape
 
 
 @dataclass(frozen=True)
@@ -96,19 +96,25 @@ def _window(pos: Pair, kernel: Pair, stride: Pair, dilation: Pair, pads, shape: 
 
 
 def conv_steps(x, w, stride=1, padding="valid", dilation=1) -> Iterator[ConvStep]:
-    """Yield one :class:`ConvStep` per output cell of ``conv2d(x, w, ...)``, row by row."""
+    """Return an iterator of one :class:`ConvStep` per output cell of ``conv2d(x, w, ...)``.
+
+    Steps go row by row, like the output cells. Bad input raises ValueError here,
+    at the call, not at the first ``next()``.
+    """
     fmap, flat_input = as_feature_map(x)
     kernel, flat_kernel = as_kernel(w, fmap.shape[2])
+    stride, dilation, pads, out_shape = conv_geometry(fmap, kernel, stride, padding, dilation)
+    return _conv_steps(fmap, kernel, flat_input and flat_kernel, stride, dilation, pads, out_shape)
+
+
+def _conv_steps(fmap, kernel, flat, stride, dilation, pads, out_shape) -> Iterator[ConvStep]:
     size = kernel.shape[:2]
-    stride, dilation = as_pair(stride, "stride"), as_pair(dilation, "dilation")
-    out_h, out_w = conv_output_shape(fmap.shape, size, stride, padding, dilation)
-    pads = padding_2d(fmap.shape, size, stride, padding, dilation)
+    out_w = out_shape[1]
     dtype = compute_dtype(fmap, kernel)
     padded = pad(fmap.astype(dtype, copy=False), pads)
     kernel = kernel.astype(dtype, copy=False)
-    flat = flat_input and flat_kernel
     shown_kernel = kernel[:, :, 0, 0] if flat else kernel
-    for index in range(out_h * out_w):
+    for index in range(out_shape[0] * out_w):
         pos = divmod(index, out_w)
         win = _window(pos, size, stride, dilation, pads, fmap.shape[:2])
         inputs = padded[np.ix_(win.rows_padded, win.cols_padded)]  # (kh, kw, Cin)
@@ -123,10 +129,19 @@ def conv_steps(x, w, stride=1, padding="valid", dilation=1) -> Iterator[ConvStep
 
 
 def pool_steps(x, size=2, stride=None, padding="valid", mode="max") -> Iterator[PoolStep]:
-    """Yield one :class:`PoolStep` per output cell of ``pool2d(x, ...)``, row by row."""
+    """Return an iterator of one :class:`PoolStep` per output cell of ``pool2d(x, ...)``.
+
+    Steps go row by row, like the output cells. Bad input raises ValueError here,
+    at the call, not at the first ``next()``.
+    """
     mode = pool_mode(mode)
     fmap, flat = as_feature_map(x)
     size, stride, pads = pool_geometry(fmap.shape, size, stride, padding)
+    check_pool_values(fmap, size, mode)
+    return _pool_steps(fmap, flat, size, stride, pads, mode)
+
+
+def _pool_steps(fmap, flat, size, stride, pads, mode) -> Iterator[PoolStep]:
     out_h, out_w = conv_output_shape(fmap.shape, size, stride, pads)
     dtype = compute_dtype(fmap)
     padded = pad(fmap.astype(dtype, copy=False), pads, padding_fill(dtype, mode))
@@ -134,12 +149,13 @@ def pool_steps(x, size=2, stride=None, padding="valid", mode="max") -> Iterator[
         pos = divmod(index, out_w)
         win = _window(pos, size, stride, (1, 1), pads, fmap.shape[:2])
         inputs = padded[np.ix_(win.rows_padded, win.cols_padded)]  # (kh, kw, C)
-        count = int((~win.is_padding).sum())
+        real = ~win.is_padding
+        count = int(real.sum())
         winner = None
         if mode == "max":
             value = inputs.max(axis=(0, 1))
-            flat_index = inputs.reshape(-1, inputs.shape[2]).argmax(axis=0)
-            winner = np.stack(np.unravel_index(flat_index, size), axis=-1)
+            # Search real cells only: a real -inf (or int64 min) must not lose to the padding fill.
+            winner = np.argwhere(real)[inputs[real].argmax(axis=0)]  # (C, 2)
         else:
             value = inputs.sum(axis=(0, 1))
             if mode == "avg":
