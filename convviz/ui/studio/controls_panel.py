@@ -205,6 +205,8 @@ class ControlsPanel(QWidget):
         blockers = [QSignalBlocker(w) for w in widgets]
         self.input_kind.setCurrentIndex(self.input_kind.findData(s.input_kind))
         fixed = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind)
+        if s.input_kind == "model":
+            fixed = s.model_map.shape[0] if s.model_map is not None else s.input_size
         self.input_size.setValue(fixed or s.input_size)
         self.input_size.setEnabled(fixed is None)
         self.digit_index.setValue(s.digit_index)
@@ -240,6 +242,8 @@ class ControlsPanel(QWidget):
             "random": "Integers 0–9; size 3–64.",
             "checker": "0/1 blocks: edges in both directions.",
             "draw": "Paint on the input: left button paints the brush value, right button erases.",
+            "model": "A real feature map and learned kernel, sent here from the Inspector "
+                     f"({s.caption or 'none yet'}).",
         }
         self.input_hint.setText(hints.get(kind, ""))
         if s.stride > 1 and s.dilation > 1:

@@ -24,6 +24,7 @@ INPUT_KINDS = {
     "random": "Random integers 0–9",
     "checker": "Checkerboard",
     "draw": "Draw your own",
+    "model": "Feature map from a model",
 }
 
 
@@ -36,6 +37,8 @@ class StudioSettings:
     digit_index: int = 0
     random_seed: int = 0
     canvas: np.ndarray | None = None
+    model_map: np.ndarray | None = None  # a real feature map sent from the inspector
+    caption: str = ""  # names the model map (which layer, which channel)
     kernel: np.ndarray = field(default_factory=SEED_KERNEL.copy)
     kernel_preset: str = "seed"
     stride: int = 1
@@ -79,6 +82,13 @@ def build_input(settings: StudioSettings) -> tuple[np.ndarray, str]:
         return random_input(size, settings.random_seed), f"random integers (seed {settings.random_seed})"
     if kind == "checker":
         return checker_input(size), "checkerboard"
+    if kind == "model":
+        if settings.model_map is None:
+            raise ValueError(
+                "no feature map yet: in the Inspector, click a cell of a convolution or pooling "
+                "layer and choose Replay in Studio"
+            )
+        return np.array(settings.model_map), settings.caption or "feature map from a model"
     if kind == "draw":
         canvas = settings.canvas
         if canvas is None or canvas.shape != (size, size):
@@ -179,6 +189,8 @@ def settings_slug(settings: StudioSettings) -> str:
     s = settings
     kind = {"seed": "seed", "digit": f"digit{s.digit_index}"}.get(s.input_kind, s.input_kind)
     size = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind, s.input_size)
+    if s.input_kind == "model" and s.model_map is not None:
+        size = s.model_map.shape[0]
     if isinstance(s.padding, str):
         pad = s.padding
     else:
