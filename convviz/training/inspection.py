@@ -66,6 +66,7 @@ class Replay:
     activation: str
     value: float  # what the engine computes for the cell
     model_value: float  # what the model produced there
+    window: tuple  # kernel or pooling window (kh, kw)
     stride: tuple
     padding: str
     dilation: tuple
@@ -137,7 +138,7 @@ class ModelInspector:
         value = float(pool2d(real, real.shape, 1, "valid", mode)[0, 0])
         return Replay(view.name, "pool", (row, col), channel, layer_input, None,
                       np.array([value]), 0.0, value, "linear", value, model_value,
-                      geometry.stride, str(geometry.padding), (1, 1), pool_mode=mode)
+                      geometry.kernel, geometry.stride, str(geometry.padding), (1, 1), pool_mode=mode)
 
     def _replay_conv(self, view, layer, window, cell, channel, layer_input, model_value) -> Replay:
         geometry = view.geometry
@@ -153,7 +154,7 @@ class ModelInspector:
         value = float(function(np.float64(pre))) if function else float(
             np.asarray(layer.activation(np.array([[pre]], np.float32)))[0, 0])
         return Replay(view.name, "conv", cell, channel, layer_input, kernel, contributions, bias,
-                      pre, name, value, model_value, geometry.stride, str(geometry.padding),
+                      pre, name, value, model_value, geometry.kernel, geometry.stride, str(geometry.padding),
                       geometry.dilation)
 
 

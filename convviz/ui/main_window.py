@@ -37,6 +37,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.inspector, "Inspector")
         self.setCentralWidget(self.tabs)
         self._build_menus()
+        self.inspector.studioRequested.connect(self.replay_in_studio)
+
+    def replay_in_studio(self, request: dict) -> None:
+        """Animate a computation the inspector picked, on the studio's tab."""
+        self.studio.state.show_feature_map(**request)
+        self.tabs.setCurrentWidget(self.studio)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -60,4 +66,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         """Stop background work (training) before the window goes away."""
         self.training.shutdown()
+        self.inspector.shutdown()
         super().closeEvent(event)

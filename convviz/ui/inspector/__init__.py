@@ -1,4 +1,4 @@
-"""The inspector tab."""
+"""The inspector tab: a trained model explained on a digit you draw or pick."""
 
 from convviz.ui.inspector.inspector_tab import InspectorTab
 

@@ -1,0 +1,56 @@
+"""The class probabilities of one prediction as a bar chart, the winner highlighted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtWidgets import QWidget
+
+_BAR = (120, 144, 176)
+_WINNER = (33, 111, 219)
+
+
+class ProbabilityView(pg.PlotWidget):
+    """Ten (or N) bars, one per class, updated in place."""
+
+    def __init__(self, num_classes: int = 10, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent, background="w")
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setMenuEnabled(False)
+        self.setYRange(0, 1, padding=0.02)
+        self.setLabel("left", "probability")
+        self.getPlotItem().showGrid(y=True, alpha=0.25)
+        self._bars: pg.BarGraphItem | None = None
+        self._labels: list[pg.TextItem] = []
+        self.probabilities = np.zeros(num_classes)
+        self.set_classes([str(i) for i in range(num_classes)])
+
+    def set_classes(self, names: list[str]) -> None:
+        """Name the classes (x axis ticks) and reset the bars to zero."""
+        count = len(names)
+        self.probabilities = np.zeros(count)
+        if self._bars is not None:
+            self.removeItem(self._bars)
+        self._bars = pg.BarGraphItem(x=np.arange(count), height=np.zeros(count), width=0.7,
+                                     brushes=[pg.mkBrush(_BAR)] * count, pen=None)
+        self.addItem(self._bars)
+        self.getAxis("bottom").setTicks([list(enumerate(names))])
+        self.setXRange(-0.6, count - 0.4, padding=0)
+
+    def set_probabilities(self, probabilities) -> None:
+        """Show ``probabilities`` (one per class); the most likely class is drawn in blue."""
+        values = np.asarray(probabilities, dtype=float).ravel()
+        if values.size != self.probabilities.size:
+            raise ValueError(
+                f"expected {self.probabilities.size} probabilities, got {values.size}"
+            )
+        self.probabilities = values
+        brushes = [pg.mkBrush(_BAR)] * values.size
+        brushes[int(values.argmax())] = pg.mkBrush(_WINNER)
+        self._bars.setOpts(height=values, brushes=brushes)
+
+    @property
+    def predicted(self) -> int:
+        """The index of the most likely class."""
+        return int(self.probabilities.argmax())

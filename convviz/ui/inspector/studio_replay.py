@@ -1,0 +1,39 @@
+"""Turn an inspector replay into the studio's settings: the layer's real input channel and kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convviz.arithmetic import conv_output_shape
+
+
+def studio_request(replay, channel: int) -> dict:
+    """Return keyword arguments for ``StudioState.show_feature_map`` that animate ``replay``.
+
+    For a convolution: input channel ``channel`` of the layer's input with that
+    channel's slice of the learned kernel, landing on the clicked cell. For
+    pooling: the channel itself through a 1x1 identity kernel, then the pooling.
+    """
+    x = np.asarray(replay.layer_input[:, :, channel], dtype=np.float64)
+    row, col = replay.cell
+    if replay.kind == "conv":
+        _, width = conv_output_shape(x.shape, replay.window, replay.stride, replay.padding,
+                                     replay.dilation)
+        return {
+            "x": x,
+            "kernel": np.asarray(replay.kernel[:, :, channel]),
+            "caption": f"{replay.layer}'s input, channel {channel} · learned kernel of filter {replay.channel}",
+            "stride": int(replay.stride[0]),
+            "padding": replay.padding,
+            "dilation": int(replay.dilation[0]),
+            "step": row * width + col,
+        }
+    _, width = conv_output_shape(x.shape, replay.window, replay.stride, replay.padding)
+    return {
+        "x": x,
+        "kernel": np.ones((1, 1)),
+        "caption": f"{replay.layer}'s input, channel {channel} (1×1 identity, then the pooling)",
+        "pool": {"mode": replay.pool_mode, "size": int(replay.window[0]),
+                 "stride": int(replay.stride[0]), "padding": replay.padding},
+        "step": x.size + row * width + col,
+    }

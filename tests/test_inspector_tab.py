@@ -1,0 +1,119 @@
+"""The Inspector tab on a real (small, untrained) Keras model, through its widgets and signals."""
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtTest import QTest
+
+keras = pytest.importorskip("keras")
+
+from convviz.ui.inspector import InspectorTab  # noqa: E402
+from convviz.ui.studio.studio_state import StudioState  # noqa: E402
+
+
+@pytest.fixture
+def model():
+    keras.utils.set_random_seed(7)
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(4, 3, activation="relu", name="conv1"),
+        keras.layers.MaxPooling2D(2, name="pool1"),
+        keras.layers.Conv2D(3, 3, padding="same", activation="relu", name="conv2"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(10, activation="softmax", name="dense"),
+    ])
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = InspectorTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def click_map_cell(qtbot, tab, layer, row, col):
+    """A real mouse click on pixel (row, col) of a layer's tiled image."""
+    item = tab.maps._images[layer + 1]
+    view = tab.maps
+
+    def under_cursor():  # the layout settles after the first paint
+        scene_pos = item.mapToScene(QPointF(col + 0.5, row + 0.5))
+        return item in view.scene().items(scene_pos), view.mapFromScene(scene_pos)
+
+    qtbot.waitUntil(lambda: under_cursor()[0], timeout=5000)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=under_cursor()[1])
+
+
+def test_prediction_equals_the_model_and_follows_the_drawing(qtbot, tab, model):
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.use_model(model, "test model")
+    x = tab.model_input()
+    expected = np.asarray(model(x[None]))[0]
+    np.testing.assert_allclose(tab.probabilities.probabilities, expected, rtol=1e-5, atol=1e-6)
+    assert "label" in tab.truth.text()
+
+    with qtbot.waitSignal(tab.inspected, timeout=10000):
+        tab.canvas.clear()
+    blank = np.asarray(model(tab.model_input()[None]))[0]
+    np.testing.assert_allclose(tab.probabilities.probabilities, blank, rtol=1e-5, atol=1e-6)
+    assert not tab.model_input().any()
+
+
+def test_clicking_a_cell_shows_its_receptive_field_and_replays_it(qtbot, tab, model):
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.use_model(model, "test model")
+    worker = tab._backend.worker
+    conv2 = 2  # layer index: conv1, pool1, conv2
+    with qtbot.waitSignal(worker.replayed, timeout=10000) as blocker:
+        click_map_cell(qtbot, tab, conv2, 5, 6)  # channel 0 is the first tile
+    replay = blocker.args[0]
+    assert tab.picked == (conv2, 0, 5, 6)
+    assert (replay.layer, replay.cell, replay.channel) == ("conv2", (5, 6), 0)
+    assert replay.value == pytest.approx(replay.model_value, rel=1e-4, abs=1e-6)
+    assert "the same" in tab.replay_panel.text.text()
+
+    # conv2 (3x3, same) over pool1 (2x2) over conv1 (3x3): input rows 2*(5-1)..2*(5+1)+1+2.
+    overlay = tab.maps._overlays[0].image  # the input's overlay
+    lit_rows = np.flatnonzero(overlay[:, :, 3].any(axis=1))
+    lit_cols = np.flatnonzero(overlay[:, :, 3].any(axis=0))
+    assert (lit_rows.min(), lit_rows.max()) == (8, 15)
+    assert (lit_cols.min(), lit_cols.max()) == (10, 17)
+
+    # Replay in the studio: the studio lands on the clicked cell with this channel's contribution.
+    with qtbot.waitSignal(tab.studioRequested) as request:
+        qtbot.mouseClick(tab.replay_panel.to_studio, Qt.MouseButton.LeftButton)
+    channel = int(tab.replay_panel.channel.currentData())
+    state = StudioState()
+    state.show_feature_map(**request.args[0])
+    kind, step = state.current()
+    assert kind == "conv" and step.position == (5, 6)
+    assert float(step.value) == pytest.approx(replay.contributions[channel], rel=1e-5, abs=1e-6)
+
+
+def test_pool_cells_replay_through_the_studio_pooling_stage(qtbot, tab, model):
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.use_model(model, "test model")
+    with qtbot.waitSignal(tab._backend.worker.replayed, timeout=10000) as blocker:
+        tab.pick_cell(1, 2, 3, 4)  # pool1, channel 2
+    replay = blocker.args[0]
+    assert replay.value == pytest.approx(replay.model_value, rel=1e-5)
+    from convviz.ui.inspector.studio_replay import studio_request
+
+    state = StudioState()
+    state.show_feature_map(**studio_request(replay, replay.channel))
+    kind, step = state.current()
+    assert kind == "pool" and step.position == (3, 4)
+    assert float(step.value) == pytest.approx(replay.model_value, rel=1e-5)
+
+
+def test_a_file_that_is_not_a_model_gives_a_message(qtbot, tab, tmp_path):
+    bad = tmp_path / "notes.keras"
+    bad.write_text("not a zip")
+    with qtbot.waitSignal(tab._backend.worker.failed, timeout=20000):
+        tab.load_model_file(str(bad))
+    assert tab.messages.level == "error" and tab.messages.isVisible()
+    assert "\n" not in tab.messages.text
+    assert tab.info is None
