@@ -97,9 +97,9 @@ def test_train_rejects_bad_arguments_in_one_line(capsys, args, fragment):
 
 def test_train_bad_data_file_is_a_one_line_error(tmp_path, capsys):
     bad = tmp_path / "digits.npz"
-    np.savez(bad, x=np.zeros((4, 28, 28)), y=np.array([1, 2, 3, 11]))
+    np.savez(bad, x=np.zeros((4, 28, 28)), y=np.array([1, 2, 3, -1]))
     assert main(["train", "--data", str(bad)]) == 2
-    assert "digits.npz: labels run from 1 to 11; expected 0-9" in _error_line(capsys, "train")
+    assert "digits.npz: labels run from -1 to 3; expected class numbers from 0" in _error_line(capsys, "train")
 
 
 def test_evaluate_bad_model_file_is_a_one_line_error(tmp_path, capsys):

@@ -220,20 +220,22 @@ def test_wrong_keys(tmp_path):
     [
         (np.full((3, 28, 28), "a"), np.zeros(3, int), "must be numbers"),
         (np.zeros((3, 28, 28), bool), np.zeros(3, int), "must be numbers"),
-        (np.zeros((3, 32, 32)), np.zeros(3, int), "(N, 28, 28)"),
-        (np.zeros((3, 28, 28, 3)), np.zeros(3, int), "(N, 28, 28)"),
-        (np.zeros((28, 28)), np.zeros(3, int), "(N, 28, 28)"),
+        (np.zeros((3, 28, 28, 5)), np.zeros(3, int), "1 to 4 channels"),
+        (np.zeros((3, 28, 28, 3, 1)), np.zeros(3, int), "(N, H, W)"),
+        (np.zeros((28, 28)), np.zeros(3, int), "(N, H, W)"),
+        (np.zeros((3, 0, 28)), np.zeros(3, int), "(N, H, W)"),
         (np.zeros((0, 28, 28)), np.zeros(0, int), "no images"),
         (np.zeros((3, 28, 28)), np.zeros(4, int), "3 images but 4 labels"),
-        (np.zeros((3, 28, 28)), np.array([0, 1, 10]), "0-9"),
-        (np.zeros((3, 28, 28)), np.array([0, -1, 2]), "0-9"),
+        (np.zeros((3, 28, 28)), np.array([0, 1, 1000]), "at most 1,000 classes"),
+        (np.zeros((3, 28, 28)), np.array([0, -1, 2]), "from 0"),
+        (np.zeros((3, 28, 28)), np.zeros(3, int), "at least 2 classes"),
         (np.zeros((3, 28, 28)), np.array([0.5, 1, 2]), "whole numbers"),
         (np.zeros((3, 28, 28)), np.zeros((3, 10)), "one label per image"),
         (np.full((3, 28, 28), 300.0), np.zeros(3, int), "0 to 255"),
         (np.full((3, 28, 28), np.nan), np.zeros(3, int), "NaN"),
     ],
 )
-def test_arrays_that_are_not_mnist_digits(tmp_path, x, y, fragment):
+def test_arrays_that_are_not_images_and_labels(tmp_path, x, y, fragment):
     path = _npz(tmp_path, x=x, y=y)
     with pytest.raises(DataError) as info:
         load_dataset(path)

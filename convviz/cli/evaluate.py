@@ -1,8 +1,9 @@
-"""`convviz evaluate`: score a saved ``.keras`` model on MNIST or your digits.
+"""`convviz evaluate`: score a saved ``.keras`` model on MNIST, Fashion-MNIST, CIFAR-10 or your images.
 
 Prints accuracy and loss on the data's test split (or on every image with ``--split all``);
-``--json`` prints one JSON object instead. A bad model or data file, or a model that does not
-take 28x28x1 images and output 10 classes, is a one-line error with exit code 2.
+``--json`` prints one JSON object instead. A bad model or data file, a model whose input shape
+is not the images' (H, W, C), or one with fewer outputs than the data has classes, is a
+one-line error with exit code 2.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ SPLITS = ("test", "all")
 def register(subparsers) -> None:
     """Add the ``evaluate`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
-        "evaluate", help="score a saved .keras model on MNIST or your digits",
+        "evaluate", help="score a saved .keras model on MNIST, Fashion-MNIST, CIFAR-10 or your images",
         description="Score a saved .keras model (as `convviz train --out` writes it).",
     )
     parser.add_argument("--model", required=True, metavar="FILE.keras", help="the model to score")
-    parser.add_argument("--data", default="mnist", metavar="mnist|PATH",
-                        help="'mnist' (default), an .npz file or a folder of MNIST IDX files")
+    parser.add_argument("--data", default="mnist", metavar="mnist|fashion_mnist|cifar10|PATH",
+                        help="'mnist' (default), 'fashion_mnist', 'cifar10', an .npz file, a folder "
+                        "of IDX files or a folder of class subfolders of images")
     parser.add_argument("--split", default="test", choices=SPLITS,
                         help="'test' (default): the data's test split; 'all': every image")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
@@ -40,9 +42,22 @@ def _images_and_labels(dataset, split: str):
             np.concatenate([dataset.labels_train, dataset.labels_val, dataset.labels_test]))
 
 
+def _classes_to_expect(model, data_classes: int) -> int:
+    """The model's output count when it covers every class of the data, else the data's count.
+
+    A model may output more classes than a small data file happens to contain (a 10-digit
+    model scored on digits 0-4), never fewer.
+    """
+    try:
+        outputs = model.output_shape[-1]
+    except Exception:  # check_model_fits reports an unreadable shape
+        return data_classes
+    return outputs if isinstance(outputs, int) and outputs >= data_classes else data_classes
+
+
 def run(args) -> int:
     """Run ``convviz evaluate``; 0 on success."""
-    from convviz.training.data import NUM_CLASSES, DataError, load_dataset
+    from convviz.training.data import DataError, load_dataset
     from convviz.training.storage import ModelFileError, check_model_fits, load_model
 
     if args.limit is not None and args.limit < 1:
@@ -51,7 +66,8 @@ def run(args) -> int:
         dataset = load_dataset(args.data, args.limit)
         model = load_model(args.model)
         images, labels = _images_and_labels(dataset, args.split)
-        check_model_fits(model, images.shape[1:], NUM_CLASSES, name=str(args.model))
+        check_model_fits(model, images.shape[1:], _classes_to_expect(model, dataset.num_classes),
+                         name=str(args.model))
     except (DataError, ModelFileError) as exc:
         raise CliError(str(exc)) from None
     from convviz.training.evaluation import evaluate_model
@@ -65,6 +81,8 @@ def run(args) -> int:
             "model": str(args.model), "data": dataset.source, "is_fallback": dataset.is_fallback,
             "split": args.split, "samples": result.count, "loss": result.loss,
             "accuracy": result.accuracy, "confusion": result.confusion.tolist(),
+            "input_shape": list(images.shape[1:]), "num_classes": dataset.num_classes,
+            "class_names": list(dataset.class_names),
         }))
     else:
         print(f"Data: {dataset.source}")

@@ -1,8 +1,9 @@
-"""`convviz train`: train a CNN on MNIST (or your digits) headless, with a progress bar per epoch.
+"""`convviz train`: train a CNN on MNIST, Fashion-MNIST, CIFAR-10 or your images headless.
 
 Prints where the data comes from, the model summary, one progress bar per epoch and the test
-accuracy; ``--json`` prints only one JSON object with the final metrics. Bad arguments, data or
-output paths are one-line errors (exit code 2) found before TensorFlow starts. Ctrl+C once
+accuracy; ``--json`` prints only one JSON object with the final metrics. Bad arguments, data,
+a model that does not fit the images, or output paths are one-line errors (exit code 2) found
+before TensorFlow starts. ``--strategy mirrored`` trains on all local GPUs. Ctrl+C once
 stops after the current batch and still scores (and saves) the model.
 """
 
@@ -17,6 +18,7 @@ from convviz.cli import CliError
 from convviz.cli.progress import EpochProgress, print_model_summary
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
+STRATEGY_CHOICES = ("none", "default", "mirrored")
 
 
 def register(subparsers) -> None:
@@ -24,13 +26,15 @@ def register(subparsers) -> None:
     from convviz.training.models import MODEL_PRESETS
 
     parser = subparsers.add_parser(
-        "train", help="train a CNN on MNIST headless",
+        "train", help="train a CNN on MNIST, Fashion-MNIST, CIFAR-10 or your images headless",
         description="Train a CNN on MNIST (full MNIST via Keras when online, else the bundled "
-        "10,000-digit sample; CONVVIZ_OFFLINE=1 never downloads) or on your own digits.",
+        "10,000-digit sample; CONVVIZ_OFFLINE=1 never downloads), Fashion-MNIST or CIFAR-10 "
+        "(via Keras, or its cache offline) or on your own images.",
     )
-    parser.add_argument("--data", default=DEFAULTS["data"], metavar="mnist|PATH",
-                        help="'mnist' (default), an .npz file (x, y or x_train, y_train, x_test, y_test) "
-                        "or a folder of MNIST IDX files")
+    parser.add_argument("--data", default=DEFAULTS["data"], metavar="mnist|fashion_mnist|cifar10|PATH",
+                        help="'mnist' (default), 'fashion_mnist', 'cifar10', an .npz file (x, y or "
+                        "x_train, y_train, x_test, y_test; images (N, H, W) or (N, H, W, C)), "
+                        "a folder of IDX files or a folder of class subfolders of images")
     parser.add_argument("--model", default=DEFAULTS["model"], choices=list(MODEL_PRESETS),
                         help="architecture (default: seed)")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="default: 5")
@@ -40,6 +44,9 @@ def register(subparsers) -> None:
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="use at most N samples of each split (quick runs)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--strategy", default="none", choices=STRATEGY_CHOICES,
+                        help="tf.distribute strategy: 'mirrored' uses all local GPUs (one replica on "
+                        "a CPU); default: none")
     parser.add_argument("--out", default=None, metavar="FILE.keras", help="save the trained model here")
     parser.add_argument("--json", action="store_true", help="print only one JSON object with the final metrics")
     parser.set_defaults(run=run)
@@ -52,7 +59,8 @@ def _config(args):
     try:
         return TrainingConfig(data=args.data, model=args.model, epochs=args.epochs,
                               batch_size=args.batch_size, learning_rate=args.learning_rate,
-                              limit=args.limit, seed=args.seed, probe_every=0)
+                              limit=args.limit, seed=args.seed, probe_every=0,
+                              strategy=None if args.strategy == "none" else args.strategy)
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
@@ -60,18 +68,20 @@ def _config(args):
 def run(args) -> int:
     """Run ``convviz train``: 0 when training finished (or was stopped), 1 when it failed."""
     from convviz.training.data import DataError, load_dataset
+    from convviz.training.models import check_preset_fits
     from convviz.training.storage import ModelFileError, check_save_path
 
     config = _config(args)
     try:
         out = check_save_path(args.out) if args.out else None
         dataset = load_dataset(config.data, config.limit)
-    except (DataError, ModelFileError) as exc:
+        check_preset_fits(config.model, dataset.input_shape, dataset.num_classes)
+    except (DataError, ModelFileError, ValueError) as exc:
         raise CliError(str(exc)) from None
     from convviz.training.session import TrainingSession
 
     session = TrainingSession(config, dataset=dataset)
-    reporter = _Reporter(config, quiet=args.json)
+    reporter = _Reporter(config, quiet=args.json, session=session)
     with _stop_on_first_interrupt(session, quiet=args.json):
         session.run(reporter)
     if reporter.failed is not None:
@@ -96,9 +106,10 @@ def run(args) -> int:
 class _Reporter:
     """Receives the session's events: prints them (unless quiet) and keeps the final numbers."""
 
-    def __init__(self, config, quiet: bool):
+    def __init__(self, config, quiet: bool, session=None):
         self.config = config
         self.quiet = quiet
+        self.session = session
         self.data = self.model = self.finished = self.failed = self.last_epoch = None
         self.epochs_run = 0
         self.samples_per_second = 0.0
@@ -113,10 +124,18 @@ class _Reporter:
             shapes = event.shapes
             self._say(f"      {shapes['x_train'][0]:,} training, {shapes['x_val'][0]:,} validation, "
                       f"{shapes['x_test'][0]:,} test images of {shapes['x_train'][1:]}")
+            names = self._dataset_attr("class_names") or []
+            if names:
+                shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+                self._say(f"      {len(names)} classes: {shown}")
         elif isinstance(event, events.ModelReady):
             self.model = event
             if not self.quiet:
                 print_model_summary(event, self.config.model)
+            if self.config.strategy is not None:
+                from convviz.training.strategies import describe_strategy
+
+                self._say(f"Strategy: {describe_strategy(getattr(self.session, 'strategy', None))}")
         elif isinstance(event, events.BatchEnd):
             self.samples_per_second = event.samples_per_second
             if not self.quiet:
@@ -132,6 +151,10 @@ class _Reporter:
             self.finished = event
         elif isinstance(event, events.Failed):
             self.failed = event
+
+    def _dataset_attr(self, name: str):
+        dataset = getattr(self.session, "dataset", None)
+        return getattr(dataset, name, None)
 
     def _say(self, text: str) -> None:
         if not self.quiet:
@@ -160,6 +183,10 @@ class _Reporter:
             "batch_size": self.config.batch_size,
             "learning_rate": self.config.learning_rate,
             "train_samples": self.data.shapes["x_train"][0],
+            "input_shape": list(self.data.shapes["x_train"][1:]),
+            "num_classes": self.data.shapes["y_train"][1],
+            "class_names": list(self._dataset_attr("class_names") or []),
+            "strategy": self.config.strategy,
             "loss": epoch.loss if epoch else None,
             "accuracy": epoch.accuracy if epoch else None,
             "val_loss": epoch.val_loss if epoch else None,

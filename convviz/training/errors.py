@@ -9,3 +9,7 @@ class DataError(ValueError):
 
 class ModelFileError(ValueError):
     """A model file could not be saved or loaded, or the model does not fit the data."""
+
+
+class ModelFitError(ValueError):
+    """A model (preset or custom layer stack) cannot be built for the data's images or classes."""

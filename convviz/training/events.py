@@ -22,6 +22,7 @@ class DataReady:
     shapes: dict[str, tuple]  # {"x_train": (N, 28, 28, 1), "y_train": (N, 10), "x_test": ..., ...}
     preview_images: np.ndarray  # (9, H, W) or (9, H, W, C) float in [0, 1]
     preview_labels: np.ndarray  # (9,) int
+    class_names: tuple[str, ...] = ()  # one name per class ("0".."9" for MNIST); () if unknown
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 An IDX file is a 4-byte magic number (two zero bytes, a type code, the number of
 dimensions), one big-endian uint32 per dimension, then the values. MNIST uses
-type 0x08 (unsigned byte): images have 3 dimensions, labels 1.
+type 0x08 (unsigned byte): images have 3 dimensions, labels 1. Images of any size are read,
+and colour images as 4-dimensional ``*-images-idx4-ubyte`` files (N, H, W, C).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _read_bytes(path: Path) -> bytes:
 def _kind(name: str) -> tuple[str, str] | None:
     """``("train"|"test", "images"|"labels")`` for an IDX file name, else None."""
     base = name.lower().removesuffix(".gz")
-    if base.endswith("idx3-ubyte"):
+    if base.endswith(("idx3-ubyte", "idx4-ubyte")):
         part = "images"
     elif base.endswith("idx1-ubyte"):
         part = "labels"
@@ -66,6 +67,14 @@ def _kind(name: str) -> tuple[str, str] | None:
         return None
     split = "test" if base.startswith(("t10k", "test")) else "train"
     return split, part
+
+
+def has_idx_files(folder: Path) -> bool:
+    """True when ``folder`` holds at least one file named like an MNIST IDX file."""
+    try:
+        return any(_kind(path.name) is not None and path.is_file() for path in folder.iterdir())
+    except OSError:
+        return False
 
 
 def read_idx_folder(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray, str]]:
@@ -87,7 +96,8 @@ def read_idx_folder(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray, str
                             f"{files[kind].name} and {path.name}; keep one")
         files[kind] = path
     if not files:
-        raise DataError(f"{folder}: no MNIST IDX files (*-images-idx3-ubyte[.gz], *-labels-idx1-ubyte[.gz])")
+        raise DataError(f"{folder}: no MNIST IDX files (*-images-idx3-ubyte[.gz], "
+                        "*-labels-idx1-ubyte[.gz]) and no class subfolders of images")
     pairs = {}
     for split in ("train", "test"):
         images, labels = files.get((split, "images")), files.get((split, "labels"))
@@ -97,7 +107,8 @@ def read_idx_folder(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray, str
             present = images or labels
             missing = "labels" if labels is None else "images"
             raise DataError(f"{folder}: {present.name} has no matching {split} {missing} file")
-        x, y = read_idx(images, 3), read_idx(labels, 1)
+        x = read_idx(images, 4 if "idx4" in images.name.lower() else 3)
+        y = read_idx(labels, 1)
         if len(x) != len(y):
             raise DataError(f"{images.name}: {len(x):,} images but {labels.name} has {len(y):,} labels")
         pairs[split] = (x, y, images.name)

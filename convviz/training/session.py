@@ -17,6 +17,13 @@ Steps: ``BatchEnd.step`` counts batches over the whole run from 0; ``EpochEnd.st
 ``Probe.step`` are the step of the last batch done before them (-1 for the probe taken
 before the first batch).
 
+The data may be any :func:`~convviz.training.data.load_dataset` source (any image size, 1-4
+channels, any number of classes); the model is a preset built for its shape, or
+``model="custom"`` with ``layers`` (LayerSpecs; see :func:`~convviz.training.models.custom_specs`
+for the head it gets). ``strategy`` ("default", "mirrored"; None: none) builds
+and compiles the model under that ``tf.distribute`` strategy (see
+:mod:`convviz.training.strategies`).
+
 Training uses ``model.fit`` on a ``tf.data`` pipeline with ``repeat()``, ``steps_per_epoch`` and
 ``prefetch(2)`` (autotuning off), which on this kind of machine avoids the stalls Keras shows at
 some epoch starts with numpy input.
@@ -33,14 +40,16 @@ from typing import Callable
 
 import numpy as np
 
-from convviz.training.data import NUM_CLASSES, Dataset, load_dataset
-from convviz.training.errors import DataError, ModelFileError
+from convviz.arithmetic.layer_stack import LayerSpec
+from convviz.training.data import Dataset, load_dataset
+from convviz.training.errors import DataError, ModelFileError, ModelFitError
 from convviz.training.evaluation import evaluate_model
 from convviz.training.events import (
     BatchEnd, DataReady, EpochEnd, Failed, Finished, LayerInfo, ModelReady, TrainingEvent,
 )
-from convviz.training.models import MODEL_PRESETS, build_model
+from convviz.training.models import CUSTOM, MODEL_PRESETS, build_custom_model, build_model
 from convviz.training.probes import Prober, probed_layers
+from convviz.training.strategies import check_strategy, make_strategy
 
 __all__ = ["TrainingConfig", "TrainingSession", "model_ready_event"]
 
@@ -55,11 +64,13 @@ def _whole(value, name: str, minimum: int) -> None:
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """What to train: data ("mnist" or a path), model preset, and the usual hyperparameters.
+    """What to train: data ("mnist", "fashion_mnist", "cifar10" or a path), model, hyperparameters.
 
-    ``limit`` keeps at most that many samples per split; ``probe_every`` is the number of batches
-    between probes (0: only before training and at each epoch end). Invalid values raise
-    ValueError with a one-line message.
+    ``model`` is a preset name or ``"custom"``, which builds ``layers`` (a sequence of
+    LayerSpec) with a softmax head. ``limit`` keeps at most that many samples per split;
+    ``probe_every`` is the number of batches between probes (0: only before training and at each
+    epoch end); ``strategy`` is None, "default" or "mirrored". Invalid values
+    raise ValueError with a one-line message.
     """
 
     data: str = "mnist"
@@ -70,6 +81,8 @@ class TrainingConfig:
     limit: int | None = None
     probe_every: int = 20
     seed: int = 0
+    layers: tuple[LayerSpec, ...] = ()
+    strategy: str | None = None
 
     def __post_init__(self):
         _whole(self.epochs, "epochs", 1)
@@ -81,8 +94,18 @@ class TrainingConfig:
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
             raise ValueError(f"learning rate must be a positive number, not {rate!r}")
-        if self.model not in MODEL_PRESETS:
-            raise ValueError(f"unknown model {self.model!r}; choose one of {', '.join(MODEL_PRESETS)}")
+        if self.model not in MODEL_PRESETS and self.model != CUSTOM:
+            raise ValueError(f"unknown model {self.model!r}; choose one of "
+                             f"{', '.join(MODEL_PRESETS)} or {CUSTOM}")
+        object.__setattr__(self, "layers", tuple(self.layers or ()))
+        if self.model == CUSTOM:
+            if not self.layers:
+                raise ValueError("a custom model needs its layers: TrainingConfig(model='custom', layers=(...))")
+            if not all(isinstance(spec, LayerSpec) for spec in self.layers):
+                raise ValueError("a custom model's layers must be LayerSpec objects")
+        elif self.layers:
+            raise ValueError(f"layers are only used with model='custom', not with the {self.model} preset")
+        check_strategy(self.strategy)
 
 
 def model_ready_event(model) -> ModelReady:
@@ -105,7 +128,7 @@ def user_message(exc: BaseException) -> str:
     """One line for the user: our own errors speak for themselves, others get their type."""
     lines = str(exc).strip().splitlines()
     text = lines[0].strip() if lines else ""
-    if isinstance(exc, (DataError, ModelFileError)):
+    if isinstance(exc, (DataError, ModelFileError, ModelFitError)):
         return text or type(exc).__name__
     text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return text if len(text) <= 200 else text[:197] + "..."
@@ -129,6 +152,7 @@ class TrainingSession:
         self._started = False
         self._emit: Emit | None = None
         self._prober: Prober | None = None
+        self.strategy = None  # the tf.distribute strategy the model was built under, if any
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -183,15 +207,22 @@ class TrainingSession:
 
         config, emit = self.config, self._emit
         started = time.perf_counter()
+        self.strategy = make_strategy(config.strategy)
         keras.utils.set_random_seed(config.seed)
         if self.dataset is None:
             self.dataset = load_dataset(config.data, config.limit)
         data = self.dataset
+        preview = data.x_train[:9]
+        if preview.shape[-1] == 1:
+            preview = preview[..., 0]
         emit(DataReady(source=data.source, is_fallback=data.is_fallback, shapes=data.shapes,
-                       preview_images=data.x_train[:9, ..., 0].copy(),
-                       preview_labels=data.labels_train[:9].copy()))
-        self.model = build_model(config.model, input_shape=data.x_train.shape[1:],
-                                 num_classes=NUM_CLASSES, learning_rate=config.learning_rate)
+                       preview_images=preview.copy(), preview_labels=data.labels_train[:9].copy(),
+                       class_names=tuple(data.class_names)))
+        if self.strategy is None:
+            self.model = self._build_model()
+        else:
+            with self.strategy.scope():
+                self.model = self._build_model()
         emit(model_ready_event(self.model))
         self._prober = Prober(self.model, data.x_val[0], data.labels_val[0])
         self._steps_per_epoch = math.ceil(len(data.x_train) / config.batch_size)
@@ -205,6 +236,14 @@ class TrainingSession:
         emit(Finished(stopped=self._stop.is_set(), test_loss=result.loss,
                       test_accuracy=result.accuracy, confusion=result.confusion,
                       seconds=time.perf_counter() - started))
+
+    def _build_model(self):
+        config, data = self.config, self.dataset
+        if config.model == CUSTOM:
+            return build_custom_model(config.layers, input_shape=data.input_shape,
+                                      num_classes=data.num_classes, learning_rate=config.learning_rate)
+        return build_model(config.model, input_shape=data.input_shape,
+                           num_classes=data.num_classes, learning_rate=config.learning_rate)
 
     def _fit(self) -> None:
         data, config = self.dataset, self.config
