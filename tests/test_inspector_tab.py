@@ -117,3 +117,26 @@ def test_a_file_that_is_not_a_model_gives_a_message(qtbot, tab, tmp_path):
     assert tab.messages.level == "error" and tab.messages.isVisible()
     assert "\n" not in tab.messages.text
     assert tab.info is None
+
+
+def test_a_colour_model_of_another_size_is_inspected_too(qtbot, tab):
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([
+        keras.Input((32, 32, 3)),
+        keras.layers.Conv2D(5, 5, strides=2, padding="same", activation="relu", name="conv1"),
+        keras.layers.AveragePooling2D(2, name="pool1"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(4, activation="softmax", name="dense"),
+    ])
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.use_model(model, "cifar-shaped")
+    x = tab.model_input()
+    assert x.shape == (32, 32, 3)
+    np.testing.assert_allclose(tab.probabilities.probabilities, np.asarray(model(x[None]))[0],
+                               rtol=1e-5, atol=1e-6)
+    assert len(tab.probabilities.probabilities) == 4
+    with qtbot.waitSignal(tab._backend.worker.replayed, timeout=10000) as blocker:
+        tab.pick_cell(0, 4, 15, 0)
+    replay = blocker.args[0]
+    assert replay.contributions.shape == (3,)
+    assert replay.value == pytest.approx(replay.model_value, rel=1e-4, abs=1e-6)
