@@ -1,0 +1,152 @@
+"""The training controls: data source, model preset, hyper-parameters and the run buttons."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from convviz.training.models import MODEL_PRESETS
+from convviz.ui.training.preset_params import preset_param_count
+
+MNIST_AUTO = "mnist"
+
+
+
+def _label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setMinimumWidth(80)  # the same label column in both forms
+    return label
+
+
+class TrainingControls(QGroupBox):
+    """Inputs for one run and the Train/Pause/Resume, Stop, Save and Load buttons.
+
+    The panel only reports clicks; the tab decides what they mean and calls :meth:`set_state`.
+    """
+
+    run_clicked = pyqtSignal()  # Train, Pause or Resume depending on the state
+    stop_clicked = pyqtSignal()
+    save_clicked = pyqtSignal()
+    load_clicked = pyqtSignal()
+    open_npz_clicked = pyqtSignal()
+    open_idx_clicked = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Train", parent)
+        self.data = QComboBox()
+        self.data.addItem("MNIST (auto)", MNIST_AUTO)
+        self.data.setItemData(0, "The full MNIST (60,000 digits) if it can be downloaded, else the 10,000 digits "
+                              "bundled with convviz; the banner says which is in use", Qt.ItemDataRole.ToolTipRole)
+        self.data.setToolTip("Where the digits come from")
+        self.open_data = QToolButton()
+        self.open_data.setText("Open…")
+        self.open_data.setToolTip("Train on your own digits: a .npz file or a folder of MNIST IDX files")
+        self.open_data.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.open_data.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+        menu = QMenu(self.open_data)
+        menu.addAction(".npz file…", self.open_npz_clicked.emit)
+        menu.addAction("Folder of IDX files…", self.open_idx_clicked.emit)
+        self.open_data.setMenu(menu)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data, 1)
+        data_row.addWidget(self.open_data)
+
+        self.preset = QComboBox()
+        for name, preset in MODEL_PRESETS.items():
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self.params = QLabel()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#555; font-size:8.5pt;")
+        self.preset.currentIndexChanged.connect(self._show_preset)
+
+        self.epochs = QSpinBox(minimum=1, maximum=100, value=5)
+        self.batch_size = QSpinBox(minimum=1, maximum=4096, value=64)
+        self.learning_rate = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1.0, singleStep=1e-4, value=1e-3)
+
+        model_form = QFormLayout()
+        model_form.addRow(_label("Data"), data_row)
+        model_form.addRow(_label("Model"), self.preset)
+        model_form.addRow(_label(""), self.params)
+        run_form = QFormLayout()
+        run_form.addRow(_label("Epochs"), self.epochs)
+        run_form.addRow(_label("Batch size"), self.batch_size)
+        run_form.addRow(_label("Learning rate"), self.learning_rate)
+
+        self.run_button = QPushButton("Train")
+        self.run_button.setDefault(True)
+        self.stop_button = QPushButton("Stop")
+        self.save_button = QPushButton("Save model…")
+        self.load_button = QPushButton("Load model…")
+        self.run_button.clicked.connect(self.run_clicked)
+        self.stop_button.clicked.connect(self.stop_clicked)
+        self.save_button.clicked.connect(self.save_clicked)
+        self.load_button.clicked.connect(self.load_clicked)
+        buttons = QGridLayout()
+        buttons.addWidget(self.run_button, 0, 0)
+        buttons.addWidget(self.stop_button, 0, 1)
+        buttons.addWidget(self.save_button, 1, 0)
+        buttons.addWidget(self.load_button, 1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(model_form)
+        layout.addWidget(self.note)
+        layout.addLayout(run_form)
+        layout.addLayout(buttons)
+        self.state = ""
+        self.has_model = False
+        self._show_preset()
+        self.set_state("idle")
+
+    def add_data_path(self, path: str) -> None:
+        """Offer ``path`` as a data source and select it."""
+        index = self.data.findData(path)
+        if index < 0:
+            self.data.addItem(path.rsplit("/", 1)[-1] or path, path)
+            index = self.data.count() - 1
+            self.data.setItemData(index, path, Qt.ItemDataRole.ToolTipRole)
+        self.data.setCurrentIndex(index)
+
+    def settings(self) -> dict:
+        """The chosen run settings as TrainingConfig keyword arguments."""
+        return {
+            "data": self.data.currentData(),
+            "model": self.preset.currentData(),
+            "epochs": self.epochs.value(),
+            "batch_size": self.batch_size.value(),
+            "learning_rate": self.learning_rate.value(),
+        }
+
+    def set_state(self, state: str) -> None:
+        """Enable what makes sense: "idle", "running", "paused", "stopping" or "busy"."""
+        self.state = state
+        idle = state == "idle"
+        self.run_button.setText({"running": "Pause", "paused": "Resume"}.get(state, "Train"))
+        self.run_button.setEnabled(state in ("idle", "running", "paused"))
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        self.save_button.setEnabled(idle and self.has_model)
+        self.load_button.setEnabled(idle)
+        for widget in (self.data, self.open_data, self.preset, self.epochs, self.batch_size, self.learning_rate):
+            widget.setEnabled(idle)
+
+    def _show_preset(self) -> None:
+        name = self.preset.currentData()
+        preset = MODEL_PRESETS[name]
+        count = preset_param_count(name)
+        self.params.setText(f"<b>{count:,} parameters</b>" if count else "")
+        self.note.setText(f"{preset.description}.<br>{preset.note}")

@@ -1,0 +1,159 @@
+"""Live loss and accuracy: every training batch, a smoothed trend, and each epoch's validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtWidgets import QHBoxLayout, QWidget
+
+from convviz.training.events import BatchEnd, EpochEnd
+
+BATCH_PEN = pg.mkPen("#9ec5e8", width=1)
+TREND_PEN = pg.mkPen("#1f5f9e", width=2)
+VAL_BRUSH = pg.mkBrush("#d62728")
+TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
+
+
+def batch_value(running_mean: float, previous_mean: float, batch: int) -> float:
+    """One batch's own value from Keras' running means over the epoch (equal-size batches).
+
+    Keras logs the mean since the epoch began: m_b = (b * m_{b-1} + v_b) / (b + 1).
+    """
+    if batch == 0:
+        return running_mean
+    return (batch + 1) * running_mean - batch * previous_mean
+
+
+class _Series:
+    """A growing float array with amortised appends (no list->array copies per redraw)."""
+
+    def __init__(self) -> None:
+        self._data = np.empty(1024, np.float64)
+        self.size = 0
+
+    def append(self, value: float) -> None:
+        if self.size == len(self._data):
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self.size] = value
+        self.size += 1
+
+    def clear(self) -> None:
+        self.size = 0
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self.size]
+
+
+class _Metric:
+    """Per-batch values, their smoothed trend and the validation points of one metric."""
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.batches, self.trend = _Series(), _Series()
+        self.val_x: list[float] = []
+        self.val: list[float] = []
+        self._running = 0.0
+        self._mean, self._weight = 0.0, 0.0  # bias-corrected exponential mean (no pull towards 0 at the start)
+        self._drawn_val = -1
+        self.batch_curve = plot.plot([], [], pen=BATCH_PEN, name="each batch", antialias=False)
+        self.trend_curve = plot.plot([], [], pen=TREND_PEN, name="trend", antialias=False)
+        self.val_points = plot.plot([], [], pen=None, symbol="o", symbolSize=8, symbolBrush=VAL_BRUSH,
+                                    symbolPen="w", name="validation (epoch end)", antialias=False)
+        for curve in (self.batch_curve, self.trend_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+
+    def clear(self) -> None:
+        self.batches.clear()
+        self.trend.clear()
+        self._mean, self._weight = 0.0, 0.0
+        self.val_x, self.val = [], []
+
+    def add(self, running_mean: float, batch: int) -> None:
+        value = batch_value(running_mean, self._running, batch)
+        self._running = running_mean
+        self.batches.append(value)
+        keep = 1.0 - 1.0 / TREND_BATCHES
+        self._mean = keep * self._mean + (1.0 - keep) * value
+        self._weight = keep * self._weight + (1.0 - keep)
+        self.trend.append(self._mean / self._weight)
+
+    def draw(self, x: np.ndarray) -> None:
+        self.batch_curve.setData(x, self.batches.values, skipFiniteCheck=True)
+        self.trend_curve.setData(x, self.trend.values, skipFiniteCheck=True)
+        if len(self.val) != self._drawn_val:  # scatter updates are costly: only when a point came
+            self.val_points.setData(self.val_x, self.val)
+            self._drawn_val = len(self.val)
+
+
+class CurvesPanel(QWidget):
+    """Two plots (loss, accuracy) against epochs; call :meth:`refresh` from a timer to redraw."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.x = _Series()
+        self.loss_plot = self._plot("Loss", "loss", legend=True)
+        self.accuracy_plot = self._plot("Accuracy", "accuracy", legend=False)
+        self.accuracy_plot.setYRange(0.0, 1.0)
+        self.accuracy_plot.enableAutoRange(axis="y", enable=False)
+        self.loss = _Metric(self.loss_plot)
+        self.accuracy = _Metric(self.accuracy_plot)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss_plot)
+        layout.addWidget(self.accuracy_plot)
+        self._dirty = False
+
+    @staticmethod
+    def _plot(title: str, ylabel: str, legend: bool) -> pg.PlotWidget:
+        plot = pg.PlotWidget(background="w")
+        plot.setTitle(title, color="#222", size="10pt")
+        plot.setLabel("bottom", "epoch")
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
+        plot.setLabel("left", ylabel)
+        # No grid: on this kind of machine it doubles the cost of every redraw.
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        if legend:
+            plot.addLegend(offset=(-6, 6), labelTextSize="8pt", labelTextColor="#333",
+                           brush=pg.mkBrush(255, 255, 255, 200))
+        return plot
+
+    @property
+    def batch_count(self) -> int:
+        """How many batch points the curves hold."""
+        return self.x.size
+
+    def reset(self, epochs: int = 1) -> None:
+        """Forget all points; the x axis spans the whole run of ``epochs`` (fixed: no re-layout per redraw)."""
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setXRange(0, max(1, epochs), padding=0.02)
+            plot.enableAutoRange(axis="x", enable=False)
+        self.x.clear()
+        self.loss.clear()
+        self.accuracy.clear()
+        self._dirty = True
+        self.refresh()
+
+    def add_batch(self, event: BatchEnd) -> None:
+        """Record one batch (cheap; drawn at the next :meth:`refresh`). Every batch must arrive."""
+        self.x.append(event.epoch + (event.batch + 1) / max(1, event.steps_per_epoch))
+        self.loss.add(event.loss, event.batch)
+        self.accuracy.add(event.accuracy, event.batch)
+        self._dirty = True
+
+    def add_epoch(self, event: EpochEnd) -> None:
+        """Record one epoch's validation metrics."""
+        for metric, value in ((self.loss, event.val_loss), (self.accuracy, event.val_accuracy)):
+            metric.val_x.append(event.epoch + 1)
+            metric.val.append(value)
+        self._dirty = True
+
+    def refresh(self) -> None:
+        """Redraw if anything arrived since the last redraw."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        x = self.x.values
+        self.loss.draw(x)
+        self.accuracy.draw(x)

@@ -1,0 +1,28 @@
+"""The file pickers of the training tab; each returns a path, or "" when the user cancels."""
+
+from __future__ import annotations
+
+from PyQt6.QtWidgets import QFileDialog, QWidget
+
+
+def ask_save_model_path(parent: QWidget) -> str:
+    """Where to save a model (always ending in .keras)."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Save model", "model.keras", "Keras models (*.keras)")
+    return path if not path or path.endswith(".keras") else path + ".keras"
+
+
+def ask_model_path(parent: QWidget) -> str:
+    """A .keras model to load."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Load model", "", "Keras models (*.keras)")
+    return path
+
+
+def ask_npz_path(parent: QWidget) -> str:
+    """A .npz archive of digits (x, y or x_train, y_train, x_test, y_test)."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Open training data", "", "NumPy archives (*.npz);;All files (*)")
+    return path
+
+
+def ask_idx_folder(parent: QWidget) -> str:
+    """A folder of MNIST IDX files."""
+    return QFileDialog.getExistingDirectory(parent, "Open a folder of MNIST IDX files")

@@ -1,0 +1,60 @@
+"""Where the run is: epoch, batch, speed, time left and a progress bar."""
+
+from __future__ import annotations
+
+from PyQt6.QtWidgets import QFormLayout, QGroupBox, QLabel, QProgressBar, QWidget
+
+from convviz.training.events import BatchEnd
+
+
+def format_seconds(seconds: float) -> str:
+    """``75`` -> ``"1:15"``; unknown or negative -> ``"–"``."""
+    if seconds is None or not seconds >= 0 or seconds == float("inf"):
+        return "–"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class ProgressPanel(QGroupBox):
+    """Shows the latest :class:`BatchEnd` (updated from the tab's redraw timer, not per batch)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Progress", parent)
+        self.epoch = QLabel("–")
+        self.batch = QLabel("–")
+        self.speed = QLabel("–")
+        self.eta = QLabel("–")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        layout = QFormLayout(self)
+        layout.addRow("Epoch", self.epoch)
+        layout.addRow("Batch", self.batch)
+        layout.addRow("Speed", self.speed)
+        layout.addRow("Time left", self.eta)
+        layout.addRow(self.bar)
+        self.epochs = 1
+
+    def reset(self, epochs: int) -> None:
+        """Clear for a new run of ``epochs`` epochs."""
+        self.epochs = epochs
+        for label in (self.epoch, self.batch, self.speed, self.eta):
+            label.setText("–")
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+
+    def show_batch(self, event: BatchEnd) -> None:
+        """Show where ``event`` is in the run."""
+        self.epoch.setText(f"{event.epoch + 1} / {self.epochs}")
+        self.batch.setText(f"{event.batch + 1} / {event.steps_per_epoch}")
+        self.speed.setText(f"{event.samples_per_second:,.0f} samples/s")
+        self.eta.setText(format_seconds(event.eta_seconds))
+        self.bar.setRange(0, max(1, event.steps_per_epoch * self.epochs))
+        self.bar.setValue(event.step + 1)
+
+    def show_done(self, text: str, complete: bool = True) -> None:
+        """Show the run's end (``text`` e.g. "done in 0:41"); a stopped run keeps its bar where it was."""
+        self.eta.setText(text)
+        if complete:
+            self.bar.setValue(self.bar.maximum())

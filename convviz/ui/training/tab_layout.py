@@ -1,0 +1,49 @@
+"""How the training tab's panels sit on screen (fits 1360x860 with the main window's tabs)."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+LEFT_COLUMN_WIDTH = 330
+
+
+def arrange(tab) -> QTabWidget:
+    """Lay out ``tab``: message bar on top; controls and progress on the left; data preview and
+    curves top right; below them a page each for activations, filters, summary, results.
+
+    Returns the page widget (so the tab can tell which page is visible).
+    """
+    left = QWidget()
+    left_layout = QVBoxLayout(left)
+    left_layout.setContentsMargins(0, 0, 0, 0)
+    left_layout.addWidget(tab.controls)
+    left_layout.addWidget(tab.progress)
+    left_layout.addStretch(1)
+    left.setFixedWidth(LEFT_COLUMN_WIDTH)
+
+    pages = QTabWidget()
+    pages.addTab(tab.activations, "Activations")
+    pages.addTab(tab.filters, "Filters")
+    pages.addTab(tab.summary, "Model summary")
+    pages.addTab(tab.results, "Test results")
+    top = QWidget()
+    top_layout = QHBoxLayout(top)
+    top_layout.setContentsMargins(0, 0, 0, 0)
+    top_layout.addWidget(tab.preview)
+    top_layout.addWidget(tab.curves, 1)
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.addWidget(top)
+    right.addWidget(pages)
+    right.setStretchFactor(0, 2)
+    right.setStretchFactor(1, 3)
+    right.setChildrenCollapsible(False)
+
+    body = QHBoxLayout()
+    body.addWidget(left)
+    body.addWidget(right, 1)
+    layout = QVBoxLayout(tab)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(tab.messages)
+    layout.addLayout(body, 1)
+    return pages

@@ -1,0 +1,235 @@
+"""The Training tab driven by a fake session (no TensorFlow): events reach the panels, errors reach
+the message bar, the buttons pause, resume and stop, shutdown ends the worker."""
+
+import os
+import threading
+
+import numpy as np
+import pytest
+import pyqtgraph as pg
+
+os.environ["CONVVIZ_OFFLINE"] = "1"
+
+import convviz.training.session as session_module  # noqa: E402
+from convviz.training.events import (  # noqa: E402
+    BatchEnd, DataReady, EpochEnd, Failed, Finished, LayerInfo, ModelReady, Probe,
+)
+from convviz.ui.training import TrainingTab  # noqa: E402
+from convviz.ui.training.curves_panel import batch_value  # noqa: E402
+from convviz.ui.training.tiling import grid_shape, strip, tile_maps  # noqa: E402
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+RNG = np.random.default_rng(0)
+CONFUSION = RNG.integers(0, 50, size=(10, 10))
+LAYERS = (LayerInfo("conv1", "Conv2D", (26, 26, 8), 80), LayerInfo("flatten", "Flatten", (5408,), 0),
+          LayerInfo("probabilities", "Dense", (10,), 54090))
+
+
+def _probe(step):
+    return Probe(
+        epoch=0, step=step, sample=RNG.random((28, 28, 1)), sample_label=7,
+        kernels={"conv1": RNG.normal(size=(3, 3, 1, 8))},
+        activations=(("conv1", RNG.random((26, 26, 8))), ("flatten", RNG.random(5408)),
+                     ("probabilities", np.full(10, 0.1))),
+        probabilities=np.full(10, 0.1),
+    )
+
+
+class FakeSession:
+    """Same surface as TrainingSession; emits scripted events from the worker thread."""
+
+    batches = 0  # 0: config.epochs * 4; None: run until stopped
+    fail_with: str | None = None  # emit Failed(...) after the first batch
+    raise_in_run: Exception | None = None
+    instances: list = []
+
+    def __init__(self, config, dataset=None):
+        self.config = config
+        self.model = object()
+        self._resume = threading.Event()
+        self._resume.set()
+        self._stop = threading.Event()
+        self.holding = threading.Event()
+        FakeSession.instances.append(self)
+
+    def pause(self):
+        self._resume.clear()
+
+    def resume(self):
+        self._resume.set()
+
+    def stop(self):
+        self._stop.set()
+        self._resume.set()
+
+    @property
+    def paused(self):
+        return not self._resume.is_set()
+
+    @property
+    def stop_requested(self):
+        return self._stop.is_set()
+
+    def run(self, emit):
+        if self.raise_in_run is not None:
+            raise self.raise_in_run
+        emit(DataReady("fake digits", True, {"x_train": (96, 28, 28, 1)}, RNG.random((9, 28, 28)), np.arange(9)))
+        emit(ModelReady("fake", LAYERS, 54170, 54170))
+        emit(_probe(-1))
+        step, steps = 0, 4
+        batches = self.batches if self.batches != 0 else self.config.epochs * steps
+        while batches is None or step < batches:
+            emit(BatchEnd(step // steps, step % steps, steps, step, 2.0 / (step + 1), 0.5, 100.0, 1.0))
+            if self.fail_with:
+                emit(Failed(self.fail_with, "Traceback: injected"))
+                return
+            if step % steps == steps - 1:
+                emit(EpochEnd(step // steps, 1.0, 0.6, 1.1, 0.55, step))
+            if step % 3 == 0:
+                emit(_probe(step))
+            if not self._resume.is_set():
+                self.holding.set()
+                self._resume.wait()
+                self.holding.clear()
+            if self._stop.is_set():
+                break
+            self._stop.wait(0.002)  # stands in for the work of one batch
+            step += 1
+        emit(Finished(self._stop.is_set(), 0.3, 0.9, CONFUSION, 1.5))
+
+
+@pytest.fixture
+def tab(qtbot, monkeypatch):
+    FakeSession.instances = []
+    monkeypatch.setattr(session_module, "TrainingSession", FakeSession)
+    widget = TrainingTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    assert not widget.is_busy()
+
+
+def _run(qtbot, tab, monkeypatch, **fake):
+    for name, value in fake.items():
+        monkeypatch.setattr(FakeSession, name, value)
+    with qtbot.waitSignal(tab.task_finished, timeout=10000) as blocker:
+        assert tab.start_training()
+    return blocker.args[0]
+
+
+def test_events_reach_every_panel(qtbot, tab, monkeypatch):
+    tab.controls.epochs.setValue(3)
+    assert _run(qtbot, tab, monkeypatch) == "train"
+    assert tab.curves.batch_count == 12 == tab.event_counts["BatchEnd"]
+    assert tab.curves.loss.batches.values[0] == pytest.approx(2.0)
+    assert len(tab.curves.loss.val) == 3
+    assert tab.preview.labels == list(range(9))
+    assert tab.summary.row_params() == [layer.params for layer in LAYERS]
+    assert tab.summary.total_params == 54170
+    np.testing.assert_array_equal(tab.results.shown_counts(), CONFUSION)
+    assert tab.progress.bar.value() == tab.progress.bar.maximum()
+    assert tab.messages.level == "warning" and "fake digits" in tab.messages.text
+    tab.panels.setCurrentWidget(tab.filters)
+    assert tab.filters.shown_count == 8
+    tab.panels.setCurrentWidget(tab.activations)
+    assert tab.activations.names == ["input", "conv1", "flatten", "probabilities"]
+    assert tab.controls.state == "idle" and tab.controls.save_button.isEnabled()
+
+
+def test_failed_event_shows_error_and_resets_controls(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, fail_with="the digits file is truncated")
+    assert tab.messages.level == "error"
+    assert tab.messages.text == "the digits file is truncated"
+    assert tab.controls.state == "idle"
+    assert tab.controls.run_button.isEnabled() and tab.controls.run_button.text() == "Train"
+    assert not tab.controls.save_button.isEnabled()  # no finished model to save
+
+
+def test_exception_escaping_the_session_reaches_the_message_bar(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, raise_in_run=RuntimeError("worker exploded\nsecond line"))
+    assert tab.messages.level == "error" and tab.messages.text == "worker exploded"
+    assert tab.controls.state == "idle" and tab.controls.epochs.isEnabled()
+
+
+def test_buttons_pause_resume_and_stop(qtbot, tab, monkeypatch):
+    monkeypatch.setattr(FakeSession, "batches", None)
+    tab.controls.run_button.click()
+    assert tab.controls.state == "running" and tab.controls.run_button.text() == "Pause"
+    qtbot.waitUntil(lambda: tab.curves.batch_count >= 3, timeout=5000)
+    session = FakeSession.instances[-1]
+    tab.controls.run_button.click()
+    assert tab.controls.run_button.text() == "Resume" and session.paused
+    qtbot.waitUntil(session.holding.is_set, timeout=5000)
+    held_at = tab.curves.batch_count
+    tab.controls.run_button.click()
+    assert tab.controls.run_button.text() == "Pause" and not session.paused
+    qtbot.waitUntil(lambda: tab.curves.batch_count > held_at + 2, timeout=5000)
+    with qtbot.waitSignal(tab.task_finished, timeout=5000):
+        tab.controls.stop_button.click()
+    assert "stopped early" in tab.results.summary.text()
+    assert tab.controls.state == "idle"
+
+
+def test_shutdown_mid_run_ends_the_thread(qtbot, tab, monkeypatch):
+    monkeypatch.setattr(FakeSession, "batches", None)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.curves.batch_count > 0, timeout=5000)
+    thread = tab.task.thread
+    tab.shutdown()
+    assert not thread.isRunning()
+
+
+def test_batch_value_recovers_each_batch_from_running_means():
+    values = RNG.random(20)
+    running = np.cumsum(values) / np.arange(1, 21)
+    recovered = [batch_value(running[b], running[b - 1] if b else 0.0, b) for b in range(20)]
+    np.testing.assert_allclose(recovered, values, rtol=1e-9)
+
+
+def test_tile_maps_places_each_map_row_by_row():
+    maps = np.arange(2 * 3 * 5, dtype=np.float32).reshape(2, 3, 5)
+    image = tile_maps(maps, cols=2, gap=1)
+    assert image.shape == (3 * 2 + 2, 2 * 3 + 1)
+    np.testing.assert_array_equal(image[3:5, 4:7], maps[:, :, 3])
+    np.testing.assert_array_equal(image[6:8, 0:3], maps[:, :, 4])
+    assert np.isnan(image[6:8, 4:7]).all() and np.isnan(image[2]).all()
+    assert grid_shape(32, aspect=2.0) == (4, 8)
+    np.testing.assert_array_equal(strip(np.arange(5), width=2)[2], [4, np.nan])
+
+
+def test_coalescer_bundles_batches_and_keeps_the_order():
+    from convviz.ui.training.batch_coalescer import BatchCoalescer
+
+    bundles, flush = [], []
+    coalescer = BatchCoalescer(bundles.append, interval=1e9, flush_now=lambda: bool(flush))
+    batches = [BatchEnd(0, b, 4, b, 1.0, 0.5, 10.0, 1.0) for b in range(4)]
+    epoch = EpochEnd(0, 1.0, 0.5, 1.0, 0.5, 3)
+    for event in batches[:3]:
+        coalescer(event)
+    assert bundles == []  # held: the interval has not passed
+    coalescer(epoch)
+    assert bundles == [batches[:3] + [epoch]]
+    flush.append(True)  # e.g. a pause was requested: send at once
+    coalescer(batches[3])
+    assert bundles[-1] == [batches[3]]
+    every = []
+    eager = BatchCoalescer(every.append, interval=0.0)
+    for event in batches:
+        eager(event)
+    assert every == [[event] for event in batches]
+
+
+def test_file_menu_wiring_uses_the_chosen_path(qtbot, monkeypatch, tmp_path):
+    import convviz.ui.training.training_tab as tab_module
+
+    monkeypatch.setattr(tab_module, "ask_npz_path", lambda parent: str(tmp_path / "mine.npz"))
+    monkeypatch.setattr(tab_module, "ask_model_path", lambda parent: "")  # the user cancels
+    widget = TrainingTab()
+    qtbot.addWidget(widget)
+    widget.controls.open_data.menu().actions()[0].trigger()
+    assert widget.controls.settings()["data"] == str(tmp_path / "mine.npz")
+    assert widget.controls.data.currentText() == "mine.npz"
+    widget.controls.load_button.click()
+    assert not widget.is_busy()  # cancelled: nothing started
