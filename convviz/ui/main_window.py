@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.inspector.studioRequested.connect(self.replay_in_studio)
+        self.training.modelAvailable.connect(self.inspector.use_model)
 
     def replay_in_studio(self, request: dict) -> None:
         """Animate a computation the inspector picked, on the studio's tab."""

@@ -46,6 +46,7 @@ class TrainingTab(QWidget):
     """Controls on the left; data, curves and the look inside the network on the right."""
 
     task_finished = pyqtSignal(str)  # "train", "save" or "load": the worker is done (always fires)
+    modelAvailable = pyqtSignal(object, str)  # (Keras model, where it came from): a run ended or a load
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,9 +235,11 @@ class TrainingTab(QWidget):
             return
         if kind == "train" and self.session is not None and self.event_counts["Finished"]:
             self.model = self.session.model
+            self.modelAvailable.emit(self.model, "the model just trained in the Training tab")
         elif kind == "load" and task.worker.result is not None:
             self.model = task.worker.result
             self.messages.show_info("Model loaded: its summary, filters and activations are shown.")
+            self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
         elif kind == "save" and task.worker.result is not None:
             self.messages.show_info(f"Model saved to {task.worker.result}.")
         self._ending.append(task)
