@@ -50,3 +50,12 @@ def test_a_shown_dataset_digit_survives_the_round_trip(qtbot):
     back = mnist_style(canvas.ink())
     correlation = np.corrcoef(back.ravel(), x[0].ravel().astype(float))[0, 1]
     assert correlation > 0.85
+
+
+def test_a_stroke_is_announced_when_it_starts(qtbot):
+    canvas = DigitCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(280, 280)
+    canvas.show()
+    with qtbot.waitSignal(canvas.strokeStarted):
+        drag(canvas, [(100, 100), (120, 120)])

@@ -14,6 +14,7 @@ class DigitCanvas(QWidget):
     """Draw a digit; :meth:`ink` returns it as a float array in [0, 1] (ink bright, like MNIST)."""
 
     changed = pyqtSignal()  # after every stroke segment and on clear
+    strokeStarted = pyqtSignal()  # the user starts drawing or erasing with the mouse
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +97,7 @@ class DigitCanvas(QWidget):
             return
         self._erasing = event.button() == Qt.MouseButton.RightButton
         self._last = None
+        self.strokeStarted.emit()
         self._stroke(self._to_canvas(event.position()))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802

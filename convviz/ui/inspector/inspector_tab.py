@@ -96,8 +96,10 @@ class InspectorTab(QWidget):
         input_box = QGroupBox("Input: draw a digit, or pick a test digit")
         self.canvas = DigitCanvas()
         self.canvas.changed.connect(self._input_changed)
+        self.canvas.strokeStarted.connect(lambda: self.truth.setText("Your drawing"))
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.canvas.clear)
+        self.clear_button.clicked.connect(lambda: self.truth.setText(""))
         self.centre = QCheckBox("Centre like MNIST")
         self.centre.setChecked(True)
         self.centre.setToolTip("Fit the drawing into 20×20 and centre it by its centre of mass, "

@@ -95,6 +95,8 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self._overlays: list[pg.ImageItem] = []
         self._titles: list[pg.LabelItem] = []
         self.names: list[str] = []
+        self.addLabel("Every layer's feature maps appear here once there is a model: train one in "
+                      "the Training tab, or load a .keras file.", size="11pt", color="#667")
 
     def set_layers(self, input_shape: tuple, layers) -> None:
         """Build one cell for the input and one per layer (``layers``: LayerView objects)."""

@@ -22,7 +22,8 @@ def studio_request(replay, channel: int) -> dict:
         return {
             "x": x,
             "kernel": np.asarray(replay.kernel[:, :, channel]),
-            "caption": f"{replay.layer}'s input, channel {channel} · learned kernel of filter {replay.channel}",
+            "caption": (f"{replay.layer}'s input, channel {channel} of {replay.layer_input.shape[2]} · "
+                        f"learned kernel of filter {replay.channel} (this channel's share of the cell)"),
             "stride": int(replay.stride[0]),
             "padding": replay.padding,
             "dilation": int(replay.dilation[0]),
