@@ -34,6 +34,14 @@ class ExportCancelled(Exception):
     """The user stopped an export before it finished."""
 
 
+def write_problem(exc: BaseException) -> str:
+    """A failed export in a few words: an OSError's reason ("No space left on device") without
+    its errno and the temporary file's name, which mean nothing to the user; else the message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
 def qimage_to_pil(image: QImage) -> Image.Image:
     """Return an RGB Pillow image with the pixels of ``image``."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
@@ -45,16 +53,18 @@ def atomic_write(path, write: Callable[[str], None]) -> Path:
     """Call ``write(temp_path)`` and move the result to ``path``; on any error remove the temp file."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    os.close(fd)
+    temp = None
     try:
+        # inside the try: a folder may refuse new files even when os.access says yes (root, /proc)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        os.close(fd)
         write(temp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # mkstemp makes the file private; exports are ordinary files
         os.replace(temp, path)
     except BaseException:
-        if os.path.exists(temp):
+        if temp is not None and os.path.exists(temp):
             os.remove(temp)
         raise
     return path

@@ -44,6 +44,7 @@ class ActivationsPanel(QWidget):
         self.titles: dict[str, pg.LabelItem] = {}
         self._levels: dict[str, tuple[float, float]] = {}
         self.probe: Probe | None = None
+        self.pinned: Probe | None = None  # a timeline snapshot shown instead of the newest probe
         self._when = ""
         self._dirty = False
 
@@ -51,18 +52,27 @@ class ActivationsPanel(QWidget):
         """Remove all cells (a new model)."""
         self.view.clear()
         self.names, self.images, self.titles, self._levels = [], {}, {}, {}
-        self.probe = None
+        self.probe = self.pinned = None
         self.header.setText("Activations appear when training starts.")
 
     def set_probe(self, probe: Probe, when: str = "") -> None:
         """Keep the newest probe (drawn at the next :meth:`refresh`); ``when`` names its moment if not training."""
         self.probe = probe
         self._when = when
+        self._dirty = self._dirty or self.pinned is None
+
+    def show_snapshot(self, probe: Probe | None) -> None:
+        """Show ``probe`` (a timeline snapshot) until called with None, which returns to the newest.
+
+        Drawn at the next :meth:`refresh`; newer probes keep arriving meanwhile and show on return.
+        """
+        self.pinned = probe
         self._dirty = True
 
     def _build(self, probe: Probe) -> None:
+        newest, pinned = self.probe, self.pinned
         self.reset()
-        self.probe = probe
+        self.probe, self.pinned = newest, pinned
         cells = [("input", "Input", probe.sample)] + [(name, "", out) for name, out in probe.activations]
         for index, (name, _, output) in enumerate(cells):
             cell = self.view.addLayout(row=index // COLUMNS, col=index % COLUMNS)
@@ -78,8 +88,8 @@ class ActivationsPanel(QWidget):
             title.setText(f"{name}  {shape_text(np.shape(output))}")
 
     def refresh(self) -> None:
-        """Redraw from the newest probe if one arrived since the last redraw."""
-        probe = self.probe
+        """Redraw from the newest probe (or the pinned snapshot) if it changed since the last redraw."""
+        probe = self.probe if self.pinned is None else self.pinned
         if not self._dirty or probe is None:
             return
         self._dirty = False
@@ -96,7 +106,7 @@ class ActivationsPanel(QWidget):
             self.images[name].setImage(image, levels=(low, high))
         probabilities = np.asarray(probe.probabilities)
         guess = int(probabilities.argmax())
-        when = self._when or (
+        when = (self._when if self.pinned is None else "") or (
             "before training" if probe.step < 0 else f"after {probe.step + 1} batches (epoch {probe.epoch + 1})"
         )
         self.header.setText(

@@ -19,7 +19,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from convviz.training.models import MODEL_PRESETS
+from convviz.training.models import CUSTOM, MODEL_PRESETS
 from convviz.ui.training.preset_params import preset_param_count
 
 MNIST_AUTO = "mnist"
@@ -44,6 +44,7 @@ class TrainingControls(QGroupBox):
     load_clicked = pyqtSignal()
     open_npz_clicked = pyqtSignal()
     open_idx_clicked = pyqtSignal()
+    state_changed = pyqtSignal(str)  # the state set_state was given
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Train", parent)
@@ -69,6 +70,9 @@ class TrainingControls(QGroupBox):
         for name, preset in MODEL_PRESETS.items():
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self.preset.addItem("custom (layer editor)", CUSTOM)
+        self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
+                                Qt.ItemDataRole.ToolTipRole)
         self.params = QLabel()
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -110,6 +114,9 @@ class TrainingControls(QGroupBox):
         layout.addLayout(buttons)
         self.state = ""
         self.has_model = False
+        self.custom_layers: tuple = ()  # the layer editor's stack, trained when the model is "custom"
+        self.custom_total: int | None = None
+        self.custom_error = ""  # why the custom stack cannot be built ("" if it can)
         self._show_preset()
         self.set_state("idle")
 
@@ -122,30 +129,61 @@ class TrainingControls(QGroupBox):
             self.data.setItemData(index, path, Qt.ItemDataRole.ToolTipRole)
         self.data.setCurrentIndex(index)
 
+    def is_custom(self) -> bool:
+        """True when the layer editor's stack is the chosen model."""
+        return self.preset.currentData() == CUSTOM
+
+    def show_custom(self, layers: tuple, total: int | None, error: str) -> None:
+        """Take the layer editor's stack, its parameter count and what is wrong with it ("" if nothing)."""
+        self.custom_layers, self.custom_total, self.custom_error = tuple(layers), total, error
+        if self.is_custom():
+            self._show_preset()
+
     def settings(self) -> dict:
-        """The chosen run settings as TrainingConfig keyword arguments."""
-        return {
+        """The chosen run settings as TrainingConfig keyword arguments.
+
+        Raises ValueError with the layer editor's message when "custom" is chosen and its stack
+        cannot be built.
+        """
+        settings = {
             "data": self.data.currentData(),
             "model": self.preset.currentData(),
             "epochs": self.epochs.value(),
             "batch_size": self.batch_size.value(),
             "learning_rate": self.learning_rate.value(),
         }
+        if self.is_custom():
+            if self.custom_error:
+                raise ValueError(f"The custom model cannot be built: {self.custom_error}")
+            settings["layers"] = self.custom_layers
+        return settings
 
     def set_state(self, state: str) -> None:
         """Enable what makes sense: "idle", "running", "paused", "stopping" or "busy"."""
         self.state = state
         idle = state == "idle"
         self.run_button.setText({"running": "Pause", "paused": "Resume"}.get(state, "Train"))
-        self.run_button.setEnabled(state in ("idle", "running", "paused"))
+        blocked = idle and self.is_custom() and bool(self.custom_error)  # an impossible stack cannot train
+        self.run_button.setEnabled(state in ("idle", "running", "paused") and not blocked)
+        self.run_button.setToolTip(f"Fix the layers first: {self.custom_error}" if blocked else "")
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.save_button.setEnabled(idle and self.has_model)
         self.load_button.setEnabled(idle)
         for widget in (self.data, self.open_data, self.preset, self.epochs, self.batch_size, self.learning_rate):
             widget.setEnabled(idle)
+        self.state_changed.emit(state)
 
     def _show_preset(self) -> None:
         name = self.preset.currentData()
+        if self.state:  # Train depends on whether the custom stack can be built
+            self.set_state(self.state)
+        if name == CUSTOM:
+            bad = self.custom_error or self.custom_total is None
+            self.params.setText("<b style='color:#a11d16'>cannot be built (see Layers)</b>" if bad
+                                else f"<b>{self.custom_total:,} parameters</b>")
+            self.note.setText("Your own layers: add, remove and reorder them in the Layers page, "
+                              "which shows every output shape and weight count.")
+            return
         preset = MODEL_PRESETS[name]
         count = preset_param_count(name)
         self.params.setText(f"<b>{count:,} parameters</b>" if count else "")

@@ -11,6 +11,7 @@ from convviz.training.events import BatchEnd, EpochEnd
 BATCH_PEN = pg.mkPen("#9ec5e8", width=1)
 TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
+CURSOR_PEN = pg.mkPen("#e07b00", width=2)
 TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
 
 
@@ -98,6 +99,10 @@ class CurvesPanel(QWidget):
         self.accuracy_plot.enableAutoRange(axis="y", enable=False)
         self.loss = _Metric(self.loss_plot)
         self.accuracy = _Metric(self.accuracy_plot)
+        self.cursors = [pg.InfiniteLine(angle=90, movable=False, pen=CURSOR_PEN) for _ in range(2)]
+        for plot, cursor in zip((self.loss_plot, self.accuracy_plot), self.cursors):
+            cursor.setVisible(False)
+            plot.addItem(cursor, ignoreBounds=True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
@@ -134,6 +139,13 @@ class CurvesPanel(QWidget):
         self.accuracy.clear()
         self._dirty = True
         self.refresh()
+
+    def set_cursor(self, x: float | None) -> None:
+        """Mark the moment ``x`` (in epochs) with a vertical line on both plots; None hides it."""
+        for cursor in self.cursors:
+            if x is not None:
+                cursor.setValue(x)
+            cursor.setVisible(x is not None)
 
     def add_batch(self, event: BatchEnd) -> None:
         """Record one batch (cheap; drawn at the next :meth:`refresh`). Every batch must arrive."""

@@ -51,6 +51,7 @@ class FiltersPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
         self.kernels: dict[str, np.ndarray] = {}
+        self.pinned: dict[str, np.ndarray] | None = None  # a timeline snapshot shown instead of the newest
         self.shown_count = 0
         self._levels: dict[tuple, float] = {}
         self._dirty = False
@@ -58,6 +59,7 @@ class FiltersPanel(QWidget):
     def reset(self) -> None:
         """Forget kernels and layer names (a new model)."""
         self.kernels = {}
+        self.pinned = None
         self._levels = {}
         self.layer.blockSignals(True)
         self.layer.clear()
@@ -76,6 +78,14 @@ class FiltersPanel(QWidget):
             self.layer.addItems(list(kernels))
             self.layer.blockSignals(False)
             self._layer_changed()
+        self._dirty = self._dirty or self.pinned is None
+
+    def show_kernels(self, kernels: dict[str, np.ndarray] | None) -> None:
+        """Show these kernels (a timeline snapshot) until called with None, which returns to the newest.
+
+        Drawn at the next :meth:`refresh`; newer kernels keep arriving meanwhile and show on return.
+        """
+        self.pinned = kernels
         self._dirty = True
 
     def _layer_changed(self) -> None:
@@ -98,10 +108,11 @@ class FiltersPanel(QWidget):
     def refresh(self) -> None:
         """Redraw the selected filters if new kernels or a new selection arrived."""
         name = self.layer.currentText()
-        if not self._dirty or name not in self.kernels:
+        kernels = self.kernels if self.pinned is None else self.pinned
+        if not self._dirty or name not in kernels:
             return
         self._dirty = False
-        kernel = self.kernels[name]
+        kernel = kernels[name]
         channel = self.channel.currentData()
         maps = kernel_maps(kernel, MEAN if channel is None else channel)
         count = maps.shape[-1]

@@ -10,7 +10,7 @@ LEFT_COLUMN_WIDTH = 330
 
 def arrange(tab) -> QTabWidget:
     """Lay out ``tab``: message bar on top; controls and progress on the left; data preview and
-    curves top right; below them a page each for activations, filters, summary, results.
+    curves top right; below them the timeline, then a page each for activations, filters, summary, results.
 
     Returns the page widget (so the tab can tell which page is visible).
     """
@@ -25,6 +25,7 @@ def arrange(tab) -> QTabWidget:
     pages = QTabWidget()
     pages.addTab(tab.activations, "Activations")
     pages.addTab(tab.filters, "Filters")
+    pages.addTab(tab.layer_editor, "Layers")
     pages.addTab(tab.summary, "Model summary")
     pages.addTab(tab.results, "Test results")
     top = QWidget()
@@ -34,7 +35,13 @@ def arrange(tab) -> QTabWidget:
     top_layout.addWidget(tab.curves, 1)
     right = QSplitter(Qt.Orientation.Vertical)
     right.addWidget(top)
-    right.addWidget(pages)
+    bottom = QWidget()  # the timeline sits between the curves (its cursor) and the pages it pins
+    bottom_layout = QVBoxLayout(bottom)
+    bottom_layout.setContentsMargins(0, 0, 0, 0)
+    bottom_layout.setSpacing(2)
+    bottom_layout.addWidget(tab.timeline)
+    bottom_layout.addWidget(pages, 1)
+    right.addWidget(bottom)
     right.setStretchFactor(0, 2)
     right.setStretchFactor(1, 3)
     right.setChildrenCollapsible(False)

@@ -17,6 +17,7 @@ from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
 from convviz.training.events import BatchEnd, DataReady, EpochEnd, Failed, Finished, ModelReady, Probe
+from convviz.training.history import TrainingHistory
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.training.activations_panel import ActivationsPanel
 from convviz.ui.training.batch_coalescer import FORWARD_INTERVAL_S, BatchCoalescer
@@ -25,11 +26,14 @@ from convviz.ui.training.curves_panel import CurvesPanel
 from convviz.ui.training.data_preview import DataPreview
 from convviz.ui.training.file_dialogs import ask_idx_folder, ask_model_path, ask_npz_path, ask_save_model_path
 from convviz.ui.training.filters_panel import FiltersPanel
+from convviz.ui.training.layer_editor import LayerEditor
+from convviz.ui.training.layer_editor_link import LayerEditorLink
 from convviz.ui.training.model_jobs import default_sample, load_job, save_job
 from convviz.ui.training.progress_panel import ProgressPanel, format_seconds
 from convviz.ui.training.results_panel import ResultsPanel
 from convviz.ui.training.summary_table import ModelSummaryTable
 from convviz.ui.training.tab_layout import arrange
+from convviz.ui.training.timeline_bar import TimelineBar
 from convviz.ui.worker import BackgroundTask
 
 # The timer alternates: curves and progress on one tick, the visible panel (activations or
@@ -62,7 +66,12 @@ class TrainingTab(QWidget):
         self.filters = FiltersPanel()
         self.summary = ModelSummaryTable()
         self.results = ResultsPanel()
+        self.layer_editor = LayerEditor()  # the stack trained when the model is "custom"
+        self.history = TrainingHistory()  # snapshots for the timeline; replaced on each run or load
+        self.timeline = TimelineBar(self.history, self.filters, self.activations, self.curves, self.messages)
         self.panels = arrange(self)
+        self.layer_link = LayerEditorLink(self.controls, self.layer_editor, self.panels)
+        self.timeline.pages = self.panels
 
         self.controls.run_clicked.connect(self._run_clicked)
         self.controls.stop_clicked.connect(self.stop_training)
@@ -110,6 +119,7 @@ class TrainingTab(QWidget):
             panel.reset()
         self.curves.reset(config.epochs)
         self.progress.reset(config.epochs)
+        self._new_history(running=True)
         self.event_counts.clear()
         self._latest_batch = None
         self.session = TrainingSession(config)
@@ -193,6 +203,8 @@ class TrainingTab(QWidget):
                 self._on_event(item)
             return
         self.event_counts[type(event).__name__] += 1
+        if isinstance(event, (BatchEnd, EpochEnd, Probe)):
+            self.timeline.record(event)
         if isinstance(event, BatchEnd):
             self.curves.add_batch(event)
             self._latest_batch = event
@@ -204,6 +216,7 @@ class TrainingTab(QWidget):
             self.curves.add_epoch(event)
         elif isinstance(event, DataReady):
             self.preview.show_data(event)
+            self.layer_link.data_ready(event)
             show = self.messages.show_warning if event.is_fallback else self.messages.show_info
             show(f"Training on {event.source}.")
         elif isinstance(event, ModelReady):
@@ -211,6 +224,7 @@ class TrainingTab(QWidget):
                 for panel in (self.filters, self.activations, self.results, self.curves):
                     panel.reset()
                 self.progress.reset(1)
+                self._new_history()
             self.summary.show_model(event)
         elif isinstance(event, Finished):
             self._refresh()  # the last batches first, then the end
@@ -246,6 +260,7 @@ class TrainingTab(QWidget):
         task.thread.finished.connect(lambda: self._ending.remove(task) if task in self._ending else None)
         self.task, self.task_kind = None, ""
         self.timer.stop()
+        self.timeline.running = False
         self._refresh()
         self.controls.has_model = self.model is not None
         self.controls.set_state("idle")
@@ -275,6 +290,13 @@ class TrainingTab(QWidget):
             self.progress.show_batch(self._latest_batch)
             self._latest_batch = None
         self.curves.refresh()
+        self.timeline.sync()
+
+    def _new_history(self, running: bool = False) -> None:
+        """Start an empty timeline (a new run or a loaded model)."""
+        self.history = TrainingHistory()
+        self.timeline.reset(self.history)
+        self.timeline.running = running
 
     def _refresh_panel(self) -> None:
         current = self.panels.currentWidget()

@@ -1,0 +1,325 @@
+"""The training timeline: the slider spans the kept snapshots, pins the filters and activations panels
+to one of them with a cursor on the curves, returns to live at its end, plays back, and exports a GIF."""
+
+import os
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PIL import Image, ImageSequence
+from PyQt6.QtCore import Qt
+
+os.environ["CONVVIZ_OFFLINE"] = "1"
+
+import convviz.training.session as session_module  # noqa: E402
+import convviz.ui.training.timeline_bar as timeline_module  # noqa: E402
+from convviz.training.events import (  # noqa: E402
+    BatchEnd, DataReady, EpochEnd, Finished, LayerInfo, ModelReady, Probe,
+)
+from convviz.ui.training import TrainingTab  # noqa: E402
+from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
+from convviz.ui.training.timeline_gif import CAPTION_HEIGHT  # noqa: E402
+from convviz.ui.training.tiling import grid_shape, tile_maps  # noqa: E402
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+STEPS = 5  # batches per epoch in the fake runs
+LAYERS = (LayerInfo("conv1", "Conv2D", (26, 26, 8), 80), LayerInfo("probabilities", "Dense", (10,), 54090))
+
+
+def _probe(step: int) -> Probe:
+    rng = np.random.default_rng(step + 10)  # every moment looks different
+    return Probe(
+        epoch=max(step, 0) // STEPS, step=step, sample=rng.random((28, 28, 1), np.float32), sample_label=7,
+        kernels={"conv1": (rng.normal(size=(3, 3, 1, 8)) * (1 + step / 10)).astype(np.float32)},
+        activations=(("conv1", rng.random((26, 26, 8), np.float32)), ("probabilities", np.full(10, 0.1, np.float32))),
+        probabilities=np.full(10, 0.1, np.float32),
+    )
+
+
+class TimelineSession:
+    """Same surface as TrainingSession: a scripted run with a probe after every batch."""
+
+    batches = 0  # 0: config.epochs * STEPS; None: until stopped
+    instances: list = []
+
+    def __init__(self, config, dataset=None):
+        import threading
+
+        self.config, self.model = config, object()
+        self._resume, self._stop, self.holding = threading.Event(), threading.Event(), threading.Event()
+        self._resume.set()
+        TimelineSession.instances.append(self)
+
+    def pause(self):
+        self._resume.clear()
+
+    def resume(self):
+        self._resume.set()
+
+    def stop(self):
+        self._stop.set()
+        self._resume.set()
+
+    @property
+    def paused(self):
+        return not self._resume.is_set()
+
+    @property
+    def stop_requested(self):
+        return self._stop.is_set()
+
+    def run(self, emit):
+        shapes = {"x_train": (96, 28, 28, 1), "y_train": (96, 10)}
+        emit(DataReady("fake digits", True, shapes, np.zeros((9, 28, 28)), np.arange(9)))
+        emit(ModelReady("fake", LAYERS, 54170, 54170))
+        emit(_probe(-1))
+        total = self.batches if self.batches != 0 else self.config.epochs * STEPS
+        step = 0
+        while total is None or step < total:
+            epoch, batch = divmod(step, STEPS)
+            emit(BatchEnd(epoch, batch, STEPS, step, 2.0 / (step + 1), step / (step + 4), 100.0, 1.0))
+            if batch == STEPS - 1:
+                emit(EpochEnd(epoch, 1.0, 0.6, 1.1, 0.55, step))
+            emit(_probe(step))
+            if not self._resume.is_set():
+                self.holding.set()
+                self._resume.wait()
+                self.holding.clear()
+            if self._stop.is_set():
+                break
+            self._stop.wait(0.001)  # stands in for the work of one batch
+            step += 1
+        emit(Finished(self._stop.is_set(), 0.3, 0.9, np.eye(10, dtype=int), 1.5))
+
+
+@pytest.fixture
+def tab(qtbot, monkeypatch):
+    TimelineSession.instances = []
+    monkeypatch.setattr(session_module, "TrainingSession", TimelineSession)
+    widget = TrainingTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    assert not widget.is_busy()
+
+
+def _run(qtbot, tab, monkeypatch, epochs=3, batches=0):
+    monkeypatch.setattr(TimelineSession, "batches", batches)
+    tab.controls.epochs.setValue(epochs)
+    with qtbot.waitSignal(tab.task_finished, timeout=20000):
+        assert tab.start_training()
+
+
+def _filters_of(probe):
+    _, cols = grid_shape(8, aspect=ASPECT)
+    return tile_maps(probe.kernels["conv1"][:, :, 0, :], cols=cols)
+
+
+def _conv1_maps_of(probe):
+    _, cols = grid_shape(8, aspect=1.5)
+    return tile_maps(probe.activations[0][1], cols=cols)
+
+
+def test_slider_spans_the_kept_snapshots_and_stays_bounded(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, epochs=100)  # 501 probes
+    history = tab.history
+    assert len(history.batch_steps) == 500 == tab.curves.batch_count
+    kept = history.probes
+    assert 2 <= len(kept) <= history.max_snapshots
+    assert tab.timeline.slider.maximum() + 1 == len(kept)
+    assert tab.timeline.slider.value() == tab.timeline.slider.maximum() and tab.timeline.is_live
+    assert kept[0].step == -1 and kept[-1].step == 499  # the whole run, first to last
+    assert tab.timeline.label.text().endswith(f"{len(kept)}/{len(kept)} (max {history.max_snapshots})")
+    assert "thinned evenly" in tab.timeline.slider.toolTip()
+
+
+def test_slider_pins_the_panels_and_puts_the_cursor_at_the_step(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, epochs=3)
+    timeline, probes = tab.timeline, tab.history.probes
+    assert len(probes) == 16  # before training + 15 batches: all kept
+    tab.panels.setCurrentWidget(tab.filters)
+    timeline.slider.setValue(7)
+    chosen = probes[7]
+    assert timeline.shown is chosen and not timeline.is_live
+    np.testing.assert_array_equal(tab.filters.image.image, _filters_of(chosen))
+    for cursor in tab.curves.cursors:
+        assert cursor.isVisible()
+        assert cursor.value() == pytest.approx(tab.curves.x.values[chosen.step])  # the curve's own x there
+    epoch, batch = divmod(chosen.step, STEPS)
+    assert timeline.label.text().startswith(f"epoch {epoch + 1}, batch {batch + 1}")
+
+    tab.panels.setCurrentWidget(tab.activations)
+    np.testing.assert_array_equal(tab.activations.images["conv1"].image, _conv1_maps_of(chosen))
+    np.testing.assert_array_equal(tab.activations.images["input"].image, chosen.sample[:, :, 0])
+
+    timeline.slider.setFocus()
+    qtbot.keyClick(timeline.slider, Qt.Key.Key_Left)
+    assert timeline.slider.value() == 6 and timeline.shown is probes[6]
+    np.testing.assert_array_equal(tab.activations.images["conv1"].image, _conv1_maps_of(probes[6]))
+
+    qtbot.keyClick(timeline.slider, Qt.Key.Key_End)
+    assert timeline.is_live and not any(cursor.isVisible() for cursor in tab.curves.cursors)
+    np.testing.assert_array_equal(tab.activations.images["conv1"].image, _conv1_maps_of(probes[-1]))
+    tab.panels.setCurrentWidget(tab.filters)
+    np.testing.assert_array_equal(tab.filters.image.image, _filters_of(probes[-1]))
+
+
+def test_a_pinned_snapshot_stays_while_training_goes_on_and_the_end_is_live(qtbot, tab, monkeypatch):
+    monkeypatch.setattr(TimelineSession, "batches", None)
+    tab.panels.setCurrentWidget(tab.filters)
+    assert tab.start_training()
+    timeline = tab.timeline
+    qtbot.waitUntil(lambda: timeline.slider.maximum() >= 6, timeout=5000)
+    assert timeline.is_live and timeline.label.text().startswith("live")
+    timeline.slider.setValue(3)
+    pinned = timeline.shown
+    seen = len(tab.history.batch_steps)
+    qtbot.waitUntil(lambda: len(tab.history.batch_steps) > seen + 10 and timeline.slider.maximum() > 12,
+                    timeout=5000)
+    assert timeline.shown is pinned and timeline.probes[timeline.slider.value()] is pinned
+    np.testing.assert_array_equal(tab.filters.image.image, _filters_of(pinned))
+
+    session = TimelineSession.instances[-1]
+    tab.controls.run_button.click()  # pause, so "the newest" holds still
+    qtbot.waitUntil(session.holding.is_set, timeout=5000)
+    qtbot.waitUntil(lambda: timeline.probes and timeline.probes[-1] is tab.history.probes[-1], timeout=5000)
+    timeline.slider.setValue(timeline.slider.maximum())
+    assert timeline.is_live
+    np.testing.assert_array_equal(tab.filters.image.image, _filters_of(tab.history.probes[-1]))
+    with qtbot.waitSignal(tab.task_finished, timeout=5000):
+        tab.controls.stop_button.click()
+    assert timeline.slider.isEnabled()  # after the run it still scrubs the whole run
+    assert timeline.label.text().startswith("end ·")
+
+
+def test_play_steps_through_every_snapshot_to_the_end(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, epochs=1)
+    timeline = tab.timeline
+    timeline.slider.setValue(0)
+    visited = []
+    timeline.slider.valueChanged.connect(visited.append)
+    timeline.play_button.click()
+    assert timeline.player.isActive() and "Pause" in timeline.play_button.text()
+    qtbot.waitUntil(lambda: not timeline.player.isActive(), timeout=5000)
+    assert visited == list(range(1, timeline.slider.maximum() + 1))
+    assert timeline.is_live and "Play" in timeline.play_button.text()
+
+
+def _frames(path):
+    """The frames of a GIF, without their caption band (so "they differ" means the pictures differ)."""
+    with Image.open(path) as gif:
+        return [np.asarray(frame.convert("RGB"))[CAPTION_HEIGHT:] for frame in ImageSequence.Iterator(gif)]
+
+
+def test_gif_has_one_frame_per_snapshot_and_they_differ(qtbot, tab, monkeypatch, tmp_path):
+    _run(qtbot, tab, monkeypatch, epochs=2)
+    timeline = tab.timeline
+    timeline.slider.setValue(4)
+    tab.panels.setCurrentWidget(tab.summary)  # not a picture page: the export shows the filters
+    written = timeline.export_gif_to(tmp_path / "run.gif")
+    frames = _frames(written)
+    assert len(frames) == len(tab.history.probes) == 11
+    assert not np.array_equal(frames[0], frames[-1])
+    assert not np.array_equal(frames[1], frames[2])
+    assert frames[0].shape[1] == tab.filters.grab().width()
+    assert tab.panels.currentWidget() is tab.summary and timeline.shown is tab.history.probes[4]  # as before
+    assert sorted(os.listdir(tmp_path)) == ["run.gif"]  # no temp file left
+
+    tab.panels.setCurrentWidget(tab.activations)
+    frames = _frames(timeline.export_gif_to(tmp_path / "maps.gif"))
+    assert len(frames) == 11 and not np.array_equal(frames[0], frames[-1])
+    assert frames[0].shape[1] == tab.activations.grab().width()
+
+
+def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
+    _run(qtbot, tab, monkeypatch, epochs=1)
+    calls = []
+    real = timeline_module.captioned
+
+    def failing(pixmap, text):
+        calls.append(text)
+        if len(calls) == 5:
+            raise OSError("disk full")
+        return real(pixmap, text)
+
+    monkeypatch.setattr(timeline_module, "captioned", failing)
+    with pytest.raises(OSError, match="disk full"):
+        tab.timeline.export_gif_to(tmp_path / "run.gif")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(ValueError, match=r"\.gif"):
+        tab.timeline.export_gif_to(tmp_path / "run.png")
+    assert os.listdir(tmp_path) == []
+
+    monkeypatch.setattr(timeline_module.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(tmp_path / "missing" / "run.gif"), ""))
+    tab.timeline.export_button.click()
+    assert tab.messages.level == "error"
+    assert tab.messages.text == "Could not export the timeline: No such file or directory"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_new_run_starts_an_empty_timeline(qtbot, tab, monkeypatch):
+    _run(qtbot, tab, monkeypatch, epochs=2)
+    first = tab.history
+    tab.timeline.slider.setValue(2)
+    _run(qtbot, tab, monkeypatch, epochs=1)
+    assert tab.history is not first and tab.timeline.history is tab.history
+    assert len(tab.history.probes) == 6 == tab.timeline.slider.maximum() + 1
+    assert tab.timeline.is_live and tab.filters.pinned is None and tab.activations.pinned is None
+
+
+def test_a_tiny_real_run_fills_the_timeline(qtbot, tmp_path):
+    """Real TensorFlow: the seed model on 300 digits, a probe every 2 batches."""
+    widget = TrainingTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    widget.limit, widget.probe_every = 300, 2
+    widget.controls.epochs.setValue(1)
+    widget.controls.batch_size.setValue(64)
+    try:
+        with qtbot.waitSignal(widget.task_finished, timeout=120000):
+            assert widget.start_training()
+        assert widget.messages.level != "error", widget.messages.text
+        probes = widget.history.probes
+        assert probes[0].step == -1 and probes[-1].step == len(widget.history.batch_steps) - 1 == 4
+        assert widget.timeline.slider.maximum() + 1 == len(probes) >= 3
+        widget.panels.setCurrentWidget(widget.filters)
+        widget.timeline.slider.setValue(0)  # before training: the initial random kernels
+        kernel = probes[0].kernels["conv1"]
+        rows, cols = grid_shape(kernel.shape[-1], aspect=ASPECT)
+        np.testing.assert_array_equal(widget.filters.image.image, tile_maps(kernel[:, :, 0, :], cols=cols))
+        trained = np.asarray(widget.model.get_layer("conv1").kernel)
+        assert not np.allclose(kernel, trained) and np.allclose(probes[-1].kernels["conv1"], trained)
+        frames = _frames(widget.timeline.export_gif_to(tmp_path / "real.gif"))
+        assert len(frames) == len(probes) and not np.array_equal(frames[0], frames[-1])
+    finally:
+        widget.shutdown()
+
+
+def test_a_pinned_snapshot_that_gets_thinned_out_gives_way_to_the_nearest_older_one(qtbot, tab):
+    from convviz.training.history import TrainingHistory
+
+    timeline = tab.timeline
+    tab.panels.setCurrentWidget(tab.filters)
+    history = TrainingHistory(max_snapshots=8)
+    timeline.reset(history)
+    for step in range(-1, 6):
+        timeline.record(_probe(step))
+        tab.filters.set_kernels(_probe(step).kernels)  # the live feed, as the tab does
+    timeline.sync()
+    assert timeline.slider.maximum() == 6  # 7 kept, none thinned yet
+    timeline.slider.setValue(3)  # step 2: the first thinning keeps every second one, and drops it
+    pinned_step = timeline.shown.step
+    for step in range(6, 40):
+        timeline.record(_probe(step))
+        tab.filters.set_kernels(_probe(step).kernels)
+    timeline.sync()
+    kept = history.probes
+    assert pinned_step not in [p.step for p in kept]
+    assert len(kept) <= 8 and timeline.slider.maximum() + 1 == len(kept)
+    shown = kept[timeline.slider.value()]
+    assert timeline.shown is shown and shown.step == max(p.step for p in kept if p.step <= pinned_step)
+    np.testing.assert_array_equal(tab.filters.image.image, _filters_of(shown))
