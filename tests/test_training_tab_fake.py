@@ -2,7 +2,6 @@
 the message bar, the buttons pause, resume and stop, shutdown ends the worker."""
 
 import os
-import threading
 
 import numpy as np
 import pytest
@@ -12,11 +11,12 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 
 import convviz.training.session as session_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
-    BatchEnd, DataReady, EpochEnd, Failed, Finished, LayerInfo, ModelReady, Probe,
+    BatchEnd, EpochEnd, LayerInfo, Probe,
 )
 from convviz.ui.training import TrainingTab  # noqa: E402
 from convviz.ui.training.curves_panel import batch_value  # noqa: E402
 from convviz.ui.training.tiling import grid_shape, strip, tile_maps  # noqa: E402
+from scripted_session import ScriptedSession  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 RNG = np.random.default_rng(0)
@@ -35,67 +35,18 @@ def _probe(step):
     )
 
 
-class FakeSession:
-    """Same surface as TrainingSession; emits scripted events from the worker thread."""
+class FakeSession(ScriptedSession):
+    """Four batches an epoch, a probe every third batch, accuracy 0.5."""
 
-    batches = 0  # 0: config.epochs * 4; None: run until stopped
-    fail_with: str | None = None  # emit Failed(...) after the first batch
-    raise_in_run: Exception | None = None
+    layers = LAYERS
+    confusion = CONFUSION
     instances: list = []
 
-    def __init__(self, config, dataset=None):
-        self.config = config
-        self.model = object()
-        self._resume = threading.Event()
-        self._resume.set()
-        self._stop = threading.Event()
-        self.holding = threading.Event()
-        FakeSession.instances.append(self)
+    def probe(self, step):
+        return _probe(step)
 
-    def pause(self):
-        self._resume.clear()
-
-    def resume(self):
-        self._resume.set()
-
-    def stop(self):
-        self._stop.set()
-        self._resume.set()
-
-    @property
-    def paused(self):
-        return not self._resume.is_set()
-
-    @property
-    def stop_requested(self):
-        return self._stop.is_set()
-
-    def run(self, emit):
-        if self.raise_in_run is not None:
-            raise self.raise_in_run
-        emit(DataReady("fake digits", True, {"x_train": (96, 28, 28, 1)}, RNG.random((9, 28, 28)), np.arange(9)))
-        emit(ModelReady("fake", LAYERS, 54170, 54170))
-        emit(_probe(-1))
-        step, steps = 0, 4
-        batches = self.batches if self.batches != 0 else self.config.epochs * steps
-        while batches is None or step < batches:
-            emit(BatchEnd(step // steps, step % steps, steps, step, 2.0 / (step + 1), 0.5, 100.0, 1.0))
-            if self.fail_with:
-                emit(Failed(self.fail_with, "Traceback: injected"))
-                return
-            if step % steps == steps - 1:
-                emit(EpochEnd(step // steps, 1.0, 0.6, 1.1, 0.55, step))
-            if step % 3 == 0:
-                emit(_probe(step))
-            if not self._resume.is_set():
-                self.holding.set()
-                self._resume.wait()
-                self.holding.clear()
-            if self._stop.is_set():
-                break
-            self._stop.wait(0.002)  # stands in for the work of one batch
-            step += 1
-        emit(Finished(self._stop.is_set(), 0.3, 0.9, CONFUSION, 1.5))
+    def accuracy(self, step):
+        return 0.5
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 import convviz.training.session as session_module  # noqa: E402
 import convviz.ui.training.timeline_bar as timeline_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
-    BatchEnd, DataReady, EpochEnd, Finished, LayerInfo, ModelReady, Probe,
+    LayerInfo, Probe,
 )
 from convviz.ui.training import TrainingTab  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
 from convviz.ui.training.timeline_gif import CAPTION_HEIGHT  # noqa: E402
 from convviz.ui.training.tiling import grid_shape, tile_maps  # noqa: E402
+from scripted_session import ScriptedSession  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 STEPS = 5  # batches per epoch in the fake runs
@@ -36,60 +37,17 @@ def _probe(step: int) -> Probe:
     )
 
 
-class TimelineSession:
-    """Same surface as TrainingSession: a scripted run with a probe after every batch."""
+class TimelineSession(ScriptedSession):
+    """STEPS batches an epoch and a probe after every batch."""
 
-    batches = 0  # 0: config.epochs * STEPS; None: until stopped
+    steps_per_epoch = STEPS
+    probe_every = 1
+    batch_seconds = 0.001
+    layers = LAYERS
     instances: list = []
 
-    def __init__(self, config, dataset=None):
-        import threading
-
-        self.config, self.model = config, object()
-        self._resume, self._stop, self.holding = threading.Event(), threading.Event(), threading.Event()
-        self._resume.set()
-        TimelineSession.instances.append(self)
-
-    def pause(self):
-        self._resume.clear()
-
-    def resume(self):
-        self._resume.set()
-
-    def stop(self):
-        self._stop.set()
-        self._resume.set()
-
-    @property
-    def paused(self):
-        return not self._resume.is_set()
-
-    @property
-    def stop_requested(self):
-        return self._stop.is_set()
-
-    def run(self, emit):
-        shapes = {"x_train": (96, 28, 28, 1), "y_train": (96, 10)}
-        emit(DataReady("fake digits", True, shapes, np.zeros((9, 28, 28)), np.arange(9)))
-        emit(ModelReady("fake", LAYERS, 54170, 54170))
-        emit(_probe(-1))
-        total = self.batches if self.batches != 0 else self.config.epochs * STEPS
-        step = 0
-        while total is None or step < total:
-            epoch, batch = divmod(step, STEPS)
-            emit(BatchEnd(epoch, batch, STEPS, step, 2.0 / (step + 1), step / (step + 4), 100.0, 1.0))
-            if batch == STEPS - 1:
-                emit(EpochEnd(epoch, 1.0, 0.6, 1.1, 0.55, step))
-            emit(_probe(step))
-            if not self._resume.is_set():
-                self.holding.set()
-                self._resume.wait()
-                self.holding.clear()
-            if self._stop.is_set():
-                break
-            self._stop.wait(0.001)  # stands in for the work of one batch
-            step += 1
-        emit(Finished(self._stop.is_set(), 0.3, 0.9, np.eye(10, dtype=int), 1.5))
+    def probe(self, step):
+        return _probe(step)
 
 
 @pytest.fixture
