@@ -44,4 +44,8 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     assert kind == "conv" and step.position == (1, 2)
     assert float(step.value) == pytest.approx(replay.contributions[channel], rel=1e-5, abs=1e-6)
     assert window.studio.state.result.error is None
+    # ... and says, on screen, how the model finishes the cell, ending at the model's own number.
+    shown = window.studio.canvas.formulas.text()
+    assert f"the model produced {replay.model_value:.4g}" in shown
+    assert f"→ {replay.value:.4g}" in shown
     window.close()

@@ -17,6 +17,17 @@ def studio_request(replay, channel: int) -> dict:
     x = np.asarray(replay.layer_input[:, :, channel], dtype=np.float64)
     row, col = replay.cell
     if replay.kind == "conv":
+        count = len(replay.contributions)
+        note = (
+            f"In the model, {replay.layer}[{row}, {col}] of filter {replay.channel} adds this share "
+            f"({replay.contributions[channel]:.4g}) to those of its other {count - 1} input channel(s): "
+            f"Σ = {replay.contributions.sum():.4g}, + bias {replay.bias:.4g} = {replay.pre_activation:.4g}, "
+            f"{replay.activation} → {replay.value:.4g}; the model produced {replay.model_value:.4g}."
+            if count > 1 else
+            f"In the model, {replay.layer}[{row}, {col}] of filter {replay.channel}: this sum "
+            f"{replay.contributions[0]:.4g} + bias {replay.bias:.4g} = {replay.pre_activation:.4g}, "
+            f"{replay.activation} → {replay.value:.4g}; the model produced {replay.model_value:.4g}."
+        )
         _, width = conv_output_shape(x.shape, replay.window, replay.stride, replay.padding,
                                      replay.dilation)
         return {
@@ -28,6 +39,7 @@ def studio_request(replay, channel: int) -> dict:
             "padding": replay.padding,
             "dilation": int(replay.dilation[0]),
             "step": row * width + col,
+            "note": note,
         }
     _, width = conv_output_shape(x.shape, replay.window, replay.stride, replay.padding)
     return {
@@ -37,4 +49,6 @@ def studio_request(replay, channel: int) -> dict:
         "pool": {"mode": replay.pool_mode, "size": int(replay.window[0]),
                  "stride": int(replay.stride[0]), "padding": replay.padding},
         "step": x.size + row * width + col,
+        "note": (f"In the model, {replay.layer}[{row}, {col}] of channel {replay.channel} = "
+                 f"{replay.value:.4g}; the model produced {replay.model_value:.4g}."),
     }

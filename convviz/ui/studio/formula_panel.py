@@ -34,6 +34,8 @@ def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
     """
     s = result.settings
     lines: list[tuple[str, str]] = []
+    if s.input_kind == "model" and s.model_note:
+        lines.append(("model", s.model_note))
     if s.stride > 1 and s.dilation > 1:
         lines.append(("note", KERAS_NOTE))
     if result.error:
@@ -66,6 +68,7 @@ _STYLE = {
     "formula": "color:#1f2937",
     "note": "color:#7c4a03; background:#fff4d6",
     "error": "color:#7a1b16; background:#fde2e1",
+    "model": "color:#123f73; background:#e3effd",
 }
 
 
@@ -80,7 +83,7 @@ def formula_html(lines: list[tuple[str, str]]) -> str:
     for kind, text in lines:
         if kind == "formula":
             continue
-        mark = {"note": "⚠ ", "error": "✖ "}.get(kind, "")
+        mark = {"note": "⚠ ", "error": "✖ ", "model": "◆ "}.get(kind, "")
         rows.append(f"<div style='{_STYLE[kind]}; margin:1px 0'>{mark}{html.escape(text)}</div>")
     return "".join(rows)
 

@@ -39,6 +39,7 @@ class StudioSettings:
     canvas: np.ndarray | None = None
     model_map: np.ndarray | None = None  # a real feature map sent from the inspector
     caption: str = ""  # names the model map (which layer, which channel)
+    model_note: str = ""  # how the model finishes the cell from this channel's share
     kernel: np.ndarray = field(default_factory=SEED_KERNEL.copy)
     kernel_preset: str = "seed"
     stride: int = 1

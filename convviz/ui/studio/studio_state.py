@@ -63,17 +63,17 @@ class StudioState(QObject):
 
     def show_feature_map(self, x: np.ndarray, kernel: np.ndarray, caption: str, stride: int = 1,
                          padding="valid", dilation: int = 1, pool: dict | None = None,
-                         step: int = 0) -> None:
+                         step: int = 0, note: str = "") -> None:
         """Animate a real feature map ``x`` (2-D) with ``kernel``, e.g. a trained layer's input
         and learned weights; ``pool`` holds pooling settings (mode, size, stride, padding) or None.
-        Goes to ``step`` afterwards."""
+        Goes to ``step`` afterwards; ``note`` says how the model completes the cell."""
         x = np.asarray(x, dtype=np.float64)
         pool_changes = {"pool": False}
         if pool:
             pool_changes = {"pool": True, "pool_mode": pool["mode"], "pool_size": pool["size"],
                             "pool_stride": pool.get("stride"), "pool_padding": pool.get("padding", "valid")}
         self.settings = self.settings.with_(
-            input_kind="model", model_map=x, caption=caption, input_size=x.shape[0],
+            input_kind="model", model_map=x, caption=caption, model_note=note, input_size=x.shape[0],
             kernel=np.asarray(kernel, dtype=np.float64), kernel_preset=CUSTOM,
             stride=int(stride), padding=padding, dilation=int(dilation), **pool_changes,
         )
