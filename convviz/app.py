@@ -13,15 +13,23 @@ from convviz import __version__
 from convviz.cli import CliError, animate, evaluate, train
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (exit code 2), like every other
+    convviz error: the full usage of a command runs to seven lines and buries the mistake."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``convviz`` and all its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="convviz",
         description="See what a convolutional neural network does. "
         "Run without a command to open the app.",
     )
     parser.add_argument("--version", action="version", version=f"convviz {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
     for command in (animate, train, evaluate):
         command.register(subparsers)
     return parser

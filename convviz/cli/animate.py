@@ -55,7 +55,7 @@ def _kernel_size(text: str) -> tuple[int, int]:
     kh = int(match.group(1))
     kw = int(match.group(2) or kh)
     if not (1 <= kh <= MAX_KERNEL and 1 <= kw <= MAX_KERNEL):
-        raise CliError(f"--kernel-size must be between 1 and {MAX_KERNEL}, got {kh}x{kw}")
+        raise CliError(f"--kernel-size must be between 1 and {MAX_KERNEL}, got {text.strip()}")
     return kh, kw
 
 
@@ -155,7 +155,7 @@ def run(args) -> int:
     if not 1 <= step <= total:
         raise CliError(f"--step must be between 1 and {total} (there are {total} steps), got {step}")
     app = ensure_qapplication()  # noqa: F841 (kept alive while rendering)
-    from convviz.ui.studio.export import export_gif, export_png
+    from convviz.ui.studio.export import export_gif, export_png, write_problem
 
     try:
         if ext == ".png":
@@ -167,5 +167,5 @@ def run(args) -> int:
             export_gif(result, path, fps=args.fps)
             print(f"wrote {path} ({total} frames)")
     except (OSError, ValueError) as exc:
-        raise CliError(f"could not write {path}: {exc}") from None
+        raise CliError(f"could not write {path}: {write_problem(exc)}") from None
     return 0

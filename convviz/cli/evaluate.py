@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from convviz.cli import CliError
+from convviz.cli import CliError, quiet_tensorflow_import
 
 SPLITS = ("test", "all")
 
@@ -57,13 +57,16 @@ def _classes_to_expect(model, data_classes: int) -> int:
 
 def run(args) -> int:
     """Run ``convviz evaluate``; 0 on success."""
-    from convviz.training.data import DataError, load_dataset
+    from convviz.training.data import DataError, dataset_names, load_dataset
     from convviz.training.storage import ModelFileError, check_model_fits, load_model
 
     if args.limit is not None and args.limit < 1:
         raise CliError(f"--limit must be at least 1, not {args.limit}")
     try:
+        if str(args.data) in dataset_names():  # loaded through Keras: TensorFlow starts here
+            quiet_tensorflow_import()
         dataset = load_dataset(args.data, args.limit)
+        quiet_tensorflow_import()
         model = load_model(args.model)
         images, labels = _images_and_labels(dataset, args.split)
         check_model_fits(model, images.shape[1:], _classes_to_expect(model, dataset.num_classes),

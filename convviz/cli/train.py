@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 
-from convviz.cli import CliError
+from convviz.cli import CliError, quiet_tensorflow_import
 from convviz.cli.progress import EpochProgress, print_model_summary
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
@@ -67,17 +67,20 @@ def _config(args):
 
 def run(args) -> int:
     """Run ``convviz train``: 0 when training finished (or was stopped), 1 when it failed."""
-    from convviz.training.data import DataError, load_dataset
+    from convviz.training.data import DataError, dataset_names, load_dataset
     from convviz.training.models import check_preset_fits
     from convviz.training.storage import ModelFileError, check_save_path
 
     config = _config(args)
     try:
         out = check_save_path(args.out) if args.out else None
+        if str(config.data) in dataset_names():  # loaded through Keras: TensorFlow starts here
+            quiet_tensorflow_import()
         dataset = load_dataset(config.data, config.limit)
         check_preset_fits(config.model, dataset.input_shape, dataset.num_classes)
     except (DataError, ModelFileError, ValueError) as exc:
         raise CliError(str(exc)) from None
+    quiet_tensorflow_import()
     from convviz.training.session import TrainingSession
 
     session = TrainingSession(config, dataset=dataset)

@@ -168,10 +168,14 @@ def _bundled(reason: str) -> Dataset:
 def _load_path(path: Path) -> Dataset:
     """A user's ``.npz`` file, folder of IDX files, or folder of class subfolders of images."""
     if not path.exists():
-        raise DataError(f"{path}: no such file or folder")
+        looks_like_a_name = not path.suffix and len(path.parts) == 1
+        hint = f" (the datasets known by name are {', '.join(dataset_names())})" if looks_like_a_name else ""
+        raise DataError(f"{path}: no such file or folder{hint}")
     if path.is_dir():
-        if not has_idx_files(path) and class_folders(path):
-            return _load_image_folder(path)
+        if not has_idx_files(path):
+            if class_folders(path):
+                return _load_image_folder(path)
+            _explain_folder_without_data(path)
         pairs = read_idx_folder(path)
         if "test" in pairs and "train" in pairs:
             (x_tr, y_tr, tr_name), (x_te, y_te, te_name) = pairs["train"], pairs["test"]
@@ -196,6 +200,23 @@ def _load_path(path: Path) -> Dataset:
     found = ", ".join(sorted(arrays)) or "no arrays"
     raise DataError(f"{path.name}: has {found}; expected arrays x and y, "
                     "or x_train, y_train, x_test and y_test")
+
+
+def _explain_folder_without_data(path: Path) -> None:
+    """Raise DataError saying what a folder without IDX files or class images holds instead."""
+    try:
+        entries = [entry for entry in path.iterdir() if not entry.name.startswith(".")]
+    except OSError as exc:
+        raise DataError(f"{path}: cannot list the folder ({exc.strerror or exc})") from None
+    missing = ("no MNIST IDX files (*-images-idx3-ubyte[.gz], *-labels-idx1-ubyte[.gz]) "
+               "and no class subfolders of images")
+    subfolders = sorted(entry.name for entry in entries if entry.is_dir())
+    if not entries:
+        raise DataError(f"{path}: the folder is empty: {missing}")
+    if subfolders:
+        shown = ", ".join(subfolders[:5]) + (", ..." if len(subfolders) > 5 else "")
+        raise DataError(f"{path}: {missing}: its subfolders ({shown}) hold no .png, .jpg or other images")
+    raise DataError(f"{path}: {missing}")
 
 
 def _npz_class_names(arrays: dict[str, np.ndarray], name: str) -> list[str] | None:
@@ -259,8 +280,24 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
     except PermissionError:
         raise DataError(f"{path.name}: permission denied") from None
     except Exception as exc:  # BadZipFile, CRC errors, EOFError, pickled objects, ...
-        detail = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
-        raise DataError(f"{path.name}: not a readable .npz file ({detail})") from None
+        raise DataError(f"{path.name}: {_npz_problem(path, exc)}") from None
+
+
+def _npz_problem(path: Path, exc: Exception) -> str:
+    """What is wrong with an .npz numpy could not read, in a student's words (numpy's speak of pickles)."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        magic = handle.read(6)
+    if magic[:2] != b"PK" and magic != b"\x93NUMPY":
+        return "not a readable .npz file: it is not the zip archive of numpy arrays numpy.savez writes"
+    if "allow_pickle" in str(exc) or "pickled" in str(exc):
+        return ("not a readable .npz file: it holds Python objects, not plain numbers (convviz never "
+                "unpickles data); save numeric arrays, e.g. np.savez(file, x=images, y=labels)")
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)) or "zip" in str(exc).lower() or "CRC" in str(exc):
+        return "not a readable .npz file: it is damaged or cut short (its zip archive cannot be read)"
+    detail = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
+    return f"not a readable .npz file ({detail})"
 
 
 def prepare_arrays(x: np.ndarray, y: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -272,7 +309,9 @@ def prepare_arrays(x: np.ndarray, y: np.ndarray, name: str) -> tuple[np.ndarray,
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.dtype == bool or not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
-        raise DataError(f"{name}: images must be numbers, not {x.dtype}")
+        kind = {"U": "text", "S": "bytes", "O": "Python objects", "b": "true/false values", "c": "complex numbers",
+                "M": "dates", "m": "time spans"}.get(x.dtype.kind, "records")
+        raise DataError(f"{name}: images must be numbers (pixel values), not {kind} (numpy dtype {x.dtype})")
     if x.ndim == 3:
         x = x[..., np.newaxis]
     if x.ndim != 4 or not 1 <= x.shape[-1] <= 4 or 0 in x.shape[1:]:

@@ -22,6 +22,8 @@ SUFFIX = ".keras"
 
 
 def _first_line(exc: BaseException, limit: int = 160) -> str:
+    if isinstance(exc, OSError) and exc.strerror:  # "No space left on device", not "[Errno 28] ... '/tmp/.x-1a2b.keras'"
+        return exc.strerror
     text = str(exc).strip().splitlines()
     line = text[0].strip() if text else type(exc).__name__
     return line if len(line) <= limit else line[: limit - 3] + "..."
@@ -33,11 +35,11 @@ def check_save_path(path: str | os.PathLike) -> Path:
     Call it before a long training run so a typo does not cost the run.
     """
     path = Path(path).expanduser()
+    if path.is_dir():  # first: "." or "models/" have no name to quote
+        raise ModelFileError(f"{path}: is a folder; give a file name ending in {SUFFIX}")
     if path.suffix.lower() != SUFFIX:
         raise ModelFileError(f"{path.name}: models are saved as {SUFFIX} files; "
                              f"use a name ending in {SUFFIX}")
-    if path.is_dir():
-        raise ModelFileError(f"{path}: is a folder; give a file name ending in {SUFFIX}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ModelFileError(f"{path}: the folder {folder} does not exist")
@@ -53,15 +55,17 @@ def save_model(model, path: str | os.PathLike) -> Path:
     left behind, and ModelFileError says why in one line.
     """
     path = check_save_path(path)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=SUFFIX, dir=path.parent)
-    os.close(handle)
+    temp_name = None
     try:
+        # inside the try: the folder can refuse new files even when os.access says yes (root, /proc)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=SUFFIX, dir=path.parent)
+        os.close(handle)
         model.save(temp_name)
         os.replace(temp_name, path)
     except Exception as exc:
         raise ModelFileError(f"{path.name}: could not save the model ({_first_line(exc)})") from exc
     finally:
-        if os.path.exists(temp_name):
+        if temp_name is not None and os.path.exists(temp_name):
             os.remove(temp_name)
     return path
 

@@ -1,13 +1,15 @@
 """Studio speed: one animation step vs. a bare repaint of the same view, precomputing steps, GIF export.
 
-Run: QT_QPA_PLATFORM=offscreen python tests/bench/bench_studio.py
+Run: QT_QPA_PLATFORM=offscreen python tests/bench/bench_studio.py [--json]
 Targets: one step <= 8 ms on 28x28 (3x3 kernel), <= 16 ms on 64x64, so 60 steps/s keeps up.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 
@@ -30,6 +32,15 @@ def _median_ms(action, repeats: int) -> float:
         action()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+ROWS: list[dict] = []  # one row per figure, printed by _report at the end (a table or --json)
+STEP_TARGET_MS = {28: 8.0, 64: 16.0}
+
+
+def _say(text: str) -> None:
+    if "--json" not in sys.argv:
+        print(text)
 
 
 def bench_steps(kind: str, size: int, dilation: int = 1) -> None:
@@ -70,7 +81,11 @@ def bench_steps(kind: str, size: int, dilation: int = 1) -> None:
     state.set_step(0)
     flip = iter(range(10**9))
     change = _median_ms(lambda: c.stride.setValue(1 + next(flip) % 2) or canvas.repaint(), 10)
-    print(f"{size}x{size} input, 3x3 kernel, dilation {dilation}: one step {step:.2f} ms "
+    target = STEP_TARGET_MS[size]
+    ROWS.append({"what": f"studio step {size}x{size} 3x3 same, dilation {dilation}", "ms": step,
+                 "baseline": f"bare repaint {bare:.2f} ms", "ratio": step / bare,
+                 "target": f"<= {target:g} ms", "met": step <= target})
+    _say(f"{size}x{size} input, 3x3 kernel, dilation {dilation}: one step {step:.2f} ms "
           f"(bare repaint of the studio view {bare:.2f} ms, ratio {step / bare:.2f}; "
           f"input grid alone {grid_bare:.2f} ms) -> {1000 / step:.0f} steps/s possible; "
           f"a settings change (recompute + rebuild caches + repaint) {change:.1f} ms")
@@ -83,7 +98,9 @@ def bench_compute() -> None:
         lazy = _median_ms(lambda: compute_studio(settings), 5)
         result = compute_studio(settings)
         full = _median_ms(lambda: list(compute_studio(settings).conv_steps), 5)
-        print(f"{size}x{size} + max pool ({result.n_steps} steps): settings -> maps {lazy:.1f} ms "
+        ROWS.append({"what": f"settings -> maps {size}x{size} + max pool", "ms": lazy,
+                     "baseline": f"every conv step {full:.1f} ms", "ratio": lazy / full, "target": "-", "met": "-"})
+        _say(f"{size}x{size} + max pool ({result.n_steps} steps): settings -> maps {lazy:.1f} ms "
               f"(steps made on demand); generating every conv step {full:.1f} ms")
 
 
@@ -94,20 +111,23 @@ def bench_gif() -> None:
         export_gif(result, os.path.join(folder, "a.gif"))
         seconds = time.perf_counter() - start
         size = os.path.getsize(os.path.join(folder, "a.gif"))
-    print(f"GIF export, 28x28 valid ({result.n_steps} frames): {seconds:.1f} s, "
+    ROWS.append({"what": f"GIF export 28x28 valid, {result.n_steps} frames", "ms": 1000 * seconds / result.n_steps,
+                 "baseline": "per frame", "ratio": "-", "target": "-", "met": "-"})
+    _say(f"GIF export, 28x28 valid ({result.n_steps} frames): {seconds:.1f} s, "
           f"{1000 * seconds / result.n_steps:.1f} ms/frame, {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
-    import sys
-
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print only one JSON object with the figures")
+    args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(__file__))
-    from _report import machine
+    from _report import report
 
-    print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()))
     configure_pyqtgraph()
     bench_steps("digit", 28)
     bench_steps("random", 64)
     bench_steps("random", 64, dilation=2)
     bench_compute()
     bench_gif()
+    report("studio speed", ROWS, args.json)

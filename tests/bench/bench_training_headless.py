@@ -1,6 +1,6 @@
 """Throughput of a TrainingSession (events + probes) against plain Keras fit, in one process.
 
-Run: ``python tests/bench/bench_training_headless.py [--epochs 3] [--repeats 3]``. Prints
+Run: ``python tests/bench/bench_training_headless.py [--epochs 3] [--repeats 3] [--json]``. Prints
 samples/s (median of the repeats, epoch 1 excluded as warm-up) for:
 
 * ``fit-numpy``: ``model.fit`` on numpy arrays, as the tutorial does (the baseline);
@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("CONVVIZ_OFFLINE", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -96,11 +98,16 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--json", action="store_true", help="print only one JSON object with the figures")
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _report import report
+
     from convviz.training.data import load_dataset
 
     dataset = load_dataset("mnist")
-    print(f"data: {dataset.source}; {len(dataset.x_train):,} training samples, batch {args.batch_size}")
+    if not args.json:
+        print(f"data: {dataset.source}; {len(dataset.x_train):,} training samples, batch {args.batch_size}")
     runs = {
         "fit-numpy": lambda: bench_fit(dataset, args.epochs, args.batch_size, pipeline=False),
         "fit-tf.data": lambda: bench_fit(dataset, args.epochs, args.batch_size, pipeline=True),
@@ -111,10 +118,13 @@ def main() -> None:
         for name, run in runs.items():
             results[name].append(run())
     baseline = statistics.median(results["fit-numpy"])
+    rows = []
     for name, rates in results.items():
         median = statistics.median(rates)
-        spread = ", ".join(f"{rate:,.0f}" for rate in rates)
-        print(f"{name:12s} {median:8,.0f} samples/s  x{median / baseline:.2f} of fit-numpy  ({spread})")
+        rows.append({"run": name, "samples/s": median, "x_fit_numpy": median / baseline,
+                     "runs": ", ".join(f"{rate:,.0f}" for rate in rates)})
+    report(f"Headless training throughput ({dataset.source}; batch {args.batch_size}, {args.epochs} epochs, "
+           f"epoch 1 excluded)", rows, args.json)
 
 
 if __name__ == "__main__":

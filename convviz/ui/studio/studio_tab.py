@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import (
 
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.studio.controls_panel import ControlsPanel
-from convviz.ui.studio.export import ExportCancelled, export_gif, export_png
+from convviz.ui.studio.export import ExportCancelled, export_gif, export_png, write_problem
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.studio.studio_model import settings_slug
 from convviz.ui.studio.studio_state import StudioState
@@ -136,7 +136,7 @@ class StudioTab(QWidget):
         try:
             written = export_png(self.state.result, self.state.index, path)
         except Exception as exc:  # noqa: BLE001 (any failure is shown, the window stays alive)
-            self.message_bar.show_error(f"Could not export the frame: {exc}")
+            self.message_bar.show_error(f"Could not export the frame to {Path(path).name}: {write_problem(exc)}")
             return None
         self.message_bar.show_info(f"Saved the frame to {written}")
         return written
@@ -151,7 +151,7 @@ class StudioTab(QWidget):
             self.message_bar.show_info("GIF export cancelled; nothing was written.")
             return None
         except Exception as exc:  # noqa: BLE001
-            self.message_bar.show_error(f"Could not export the animation: {exc}")
+            self.message_bar.show_error(f"Could not export the animation to {Path(path).name}: {write_problem(exc)}")
             return None
         self.message_bar.show_info(f"Saved {self.state.n_steps} frames to {written}")
         return written
@@ -174,8 +174,8 @@ class StudioTab(QWidget):
         dialog.setMinimumDuration(300)
 
         def progress(done: int, total: int) -> bool:
-            dialog.setValue(done)
-            return not dialog.wasCanceled()
+            dialog.setValue(done)  # a modal dialog runs the event loop here: Cancel, or closing the window
+            return not dialog.wasCanceled() and self.window().isVisible()
 
         self.export_gif_to(path, progress)
         dialog.close()
