@@ -184,3 +184,22 @@ def test_file_menu_wiring_uses_the_chosen_path(qtbot, monkeypatch, tmp_path):
     assert widget.controls.data.currentText() == "mine.npz"
     widget.controls.load_button.click()
     assert not widget.is_busy()  # cancelled: nothing started
+
+
+def test_finished_runs_are_let_go(qtbot, tab, monkeypatch):
+    import gc
+    import weakref
+
+    tasks, sessions = [], []
+    for _ in range(3):
+        with qtbot.waitSignal(tab.task_finished, timeout=10000):
+            assert tab.start_training()
+            tasks.append(weakref.ref(tab.task))
+            sessions.append(weakref.ref(tab.session))
+    FakeSession.instances.clear()  # the fake's own bookkeeping must not keep them alive
+    qtbot.waitUntil(lambda: all(t() is None or not t().thread.isRunning() for t in tasks), timeout=5000)
+    with qtbot.waitSignal(tab.task_finished, timeout=10000):
+        assert tab.start_training()  # the next run prunes the tasks whose threads have ended
+    gc.collect()
+    assert tasks[0]() is None and tasks[1]() is None  # earlier runs' workers: freed
+    assert sessions[0]() is None and sessions[1]() is None  # and their sessions, data and models

@@ -256,8 +256,12 @@ class TrainingTab(QWidget):
             self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
         elif kind == "save" and task.worker.result is not None:
             self.messages.show_info(f"Model saved to {task.worker.result}.")
-        self._ending.append(task)
-        task.thread.finished.connect(lambda: self._ending.remove(task) if task in self._ending else None)
+        # Keep a task referenced only while its thread still runs (shutdown waits for those).
+        # The thread usually ends before this queued slot runs, so prune instead of relying on
+        # thread.finished: a finished task kept here would pin its session, data and model.
+        self._ending = [t for t in self._ending if t.thread.isRunning()]
+        if task.thread.isRunning():
+            self._ending.append(task)
         self.task, self.task_kind = None, ""
         self.timer.stop()
         self.timeline.running = False
