@@ -575,7 +575,7 @@ def test_studio_export_faults_keep_the_previous_file(studio, tmp_path, monkeypat
     gif, png = tmp_path / "anim.gif", tmp_path / "frame.png"
     gif.write_bytes(b"previous gif")
     png.write_bytes(b"previous png")
-    real_add, frames = export._GifStream.add, []
+    real_add, frames = export.GifStream.add, []
 
     def add_until_full(self, frame):
         frames.append(1)
@@ -585,7 +585,7 @@ def test_studio_export_faults_keep_the_previous_file(studio, tmp_path, monkeypat
         real_add(self, frame)
 
     with monkeypatch.context() as patch:
-        patch.setattr(export._GifStream, "add", add_until_full)
+        patch.setattr(export.GifStream, "add", add_until_full)
         assert studio.export_gif_to(gif) is None
     assert studio.message_bar.level == "error"
     assert studio.message_bar.text == "Could not export the animation to anim.gif: No space left on device"

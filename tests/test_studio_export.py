@@ -8,7 +8,7 @@ from PIL import Image
 from convviz.arithmetic import conv_output_shape, pool_output_shape
 from convviz.ui.launch import configure_pyqtgraph
 from convviz.ui.studio import StudioTab, export
-from convviz.ui.studio.export import atomic_write
+from convviz.atomic import atomic_write
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
+from convviz.atomic import atomic_write
 from convviz.training.errors import ModelFileError
 
 __all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX"]
@@ -55,18 +55,10 @@ def save_model(model, path: str | os.PathLike) -> Path:
     left behind, and ModelFileError says why in one line.
     """
     path = check_save_path(path)
-    temp_name = None
     try:
-        # inside the try: the folder can refuse new files even when os.access says yes (root, /proc)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=SUFFIX, dir=path.parent)
-        os.close(handle)
-        model.save(temp_name)
-        os.replace(temp_name, path)
+        atomic_write(path, model.save, suffix=SUFFIX)  # Keras insists on the .keras ending
     except Exception as exc:
         raise ModelFileError(f"{path.name}: could not save the model ({_first_line(exc)})") from exc
-    finally:
-        if temp_name is not None and os.path.exists(temp_name):
-            os.remove(temp_name)
     return path
 
 

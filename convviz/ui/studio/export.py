@@ -10,8 +10,6 @@ need neither much memory nor much disk.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +18,8 @@ from PIL import GifImagePlugin, Image
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QImage
 from PyQt6.QtWidgets import QLabel
+
+from convviz.atomic import atomic_write
 
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.studio.studio_model import StudioResult, settings_text
@@ -47,27 +47,6 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     data = bytes(rgb.constBits().asstring(rgb.sizeInBytes()))
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1).copy()
-
-
-def atomic_write(path, write: Callable[[str], None]) -> Path:
-    """Call ``write(temp_path)`` and move the result to ``path``; on any error remove the temp file."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    temp = None
-    try:
-        # inside the try: a folder may refuse new files even when os.access says yes (root, /proc)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        write(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes the file private; exports are ordinary files
-        os.replace(temp, path)
-    except BaseException:
-        if temp is not None and os.path.exists(temp):
-            os.remove(temp)
-        raise
-    return path
 
 
 class FrameRenderer:
@@ -131,12 +110,12 @@ def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
         raise ValueError(result.error or "there are no steps to animate")
     renderer = FrameRenderer(result, size, with_formulas=False)
     try:
-        palette = _shared_palette([renderer.render(total - 1), renderer.render(0)])
+        palette = shared_palette([renderer.render(total - 1), renderer.render(0)])
         delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
 
         def write(temp: str) -> None:
             with open(temp, "wb") as fp:
-                writer = _GifStream(fp, palette, delay)
+                writer = GifStream(fp, palette, delay)
                 for index in range(total):
                     writer.add(renderer.render(index))
                     if progress is not None and progress(index + 1, total) is False:
@@ -148,7 +127,8 @@ def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
         renderer.close()
 
 
-def _shared_palette(images: list[Image.Image]) -> Image.Image:
+def shared_palette(images: list[Image.Image]) -> Image.Image:
+    """One 255-colour palette for a whole animation, fitted to a few sample frames."""
     width = max(im.width for im in images)
     sheet = Image.new("RGB", (width, sum(im.height for im in images)), "white")
     y = 0
@@ -158,7 +138,7 @@ def _shared_palette(images: list[Image.Image]) -> Image.Image:
     return sheet.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
 
 
-class _GifStream:
+class GifStream:
     """Writes a GIF one frame at a time: header, then each frame's changed rectangle."""
 
     def __init__(self, fp, palette: Image.Image, delay: int) -> None:

@@ -13,7 +13,8 @@ from PIL import Image
 from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
-from convviz.ui.studio.export import _GifStream, _shared_palette, atomic_write, check_extension, qimage_to_pil
+from convviz.atomic import atomic_write
+from convviz.ui.studio.export import GifStream, check_extension, qimage_to_pil, shared_palette
 
 CAPTION_HEIGHT = 28
 DEFAULT_FPS = 8
@@ -47,12 +48,12 @@ def write_frames_gif(path, render: Callable[[int], Image.Image], count: int, fps
     check_extension(path, ".gif")
     if count < 1:
         raise ValueError("there are no snapshots to animate yet: train first")
-    palette = _shared_palette([render(count - 1), render(0)])
+    palette = shared_palette([render(count - 1), render(0)])
     delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
 
     def write(temp: str) -> None:
         with open(temp, "wb") as fp:
-            writer = _GifStream(fp, palette, delay)
+            writer = GifStream(fp, palette, delay)
             for index in range(count):
                 writer.add(render(index))
             writer.close()
