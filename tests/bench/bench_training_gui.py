@@ -196,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
     tabs: dict[str, list[dict]] = {
         "activations": [], "filters": [], "activations, every batch sent": [], "activations, no heartbeat": []
     }
+    # One untimed run first: the first tab of a process pays one-off costs (Qt and pyqtgraph
+    # warm-up, first layout of every panel) that would otherwise land on whichever row runs first.
+    bench_tab(1, args.batch_size, "activations", refresh_ms)
+    app.processEvents()
     for _ in range(args.repeats):  # interleaved, so drift in machine load hits every row alike
         fit.append(bench_fit_numpy(dataset, args.epochs, args.batch_size))
         session.append(bench_session(dataset, args.epochs, args.batch_size))

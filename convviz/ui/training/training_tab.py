@@ -40,6 +40,7 @@ from convviz.ui.worker import BackgroundTask
 # filters) on the next, so each redraws at 10 Hz and no single tick paints everything.
 # Measured (tests/bench/bench_training_gui.py): ~2 ms per curves redraw, ~5 ms per activations.
 REFRESH_MS = 50
+PANEL_HZ = 2
 SHUTDOWN_WAIT_MS = 1800  # closing waits at most this long for TensorFlow to let go
 # Workers still running after shutdown's wait: kept referenced so their QThread is never
 # destroyed while it runs (that would abort the process); they end on their own.
@@ -95,6 +96,7 @@ class TrainingTab(QWidget):
         self.event_counts: Counter[str] = Counter()
         self._latest_batch: BatchEnd | None = None
         self._sample = None  # (image, label) of the last probe, reused to probe a loaded model
+        self._panel_drawn = 0.0
         self._ending: list[BackgroundTask] = []  # finished workers whose thread is still winding down
 
     # -- starting and steering a run -------------------------------------------------------------
@@ -304,8 +306,15 @@ class TrainingTab(QWidget):
 
     def _refresh_panel(self) -> None:
         current = self.panels.currentWidget()
-        if current in (self.filters, self.activations):
-            current.refresh()
+        if current not in (self.filters, self.activations):
+            return
+        # While training, the feature-map pages redraw at most PANEL_HZ times a second: a
+        # repaint costs the GUI thread a few ms, which it would take from TensorFlow's cores.
+        now = time.monotonic()
+        if self.is_busy() and now - self._panel_drawn < 1 / PANEL_HZ:
+            return
+        self._panel_drawn = now
+        current.refresh()
 
     def shutdown(self) -> None:
         """Stop any work before the window closes; waits at most ``SHUTDOWN_WAIT_MS`` in total."""
