@@ -10,3 +10,20 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 from convviz.ui.launch import configure_pyqtgraph  # noqa: E402  (after the environment is set)
 
 configure_pyqtgraph()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def training_tab(qtbot):
+    """A shown Training tab; afterwards its worker must have stopped."""
+    from convviz.ui.training import TrainingTab
+
+    widget = TrainingTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    assert not widget.is_busy()

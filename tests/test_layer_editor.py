@@ -13,7 +13,6 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 from convviz.arithmetic.layer_stack import LayerSpec, stack_rows  # noqa: E402
 from convviz.training.events import DataReady  # noqa: E402
 from convviz.training.models import CUSTOM, MODEL_PRESETS  # noqa: E402
-from convviz.ui.training import TrainingTab  # noqa: E402
 from convviz.ui.training.layer_editor import FAULT_MARK, OUTPUT_COL, PARAMS_COL, LayerEditor  # noqa: E402
 from convviz.ui.training.preset_params import preset_param_count  # noqa: E402
 from convviz.ui.training.summary_table import keras_shape  # noqa: E402
@@ -64,14 +63,8 @@ def editor(qtbot):
 
 
 @pytest.fixture
-def tab(qtbot):
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+def tab(training_tab):
+    return training_tab
 
 
 def test_add_remove_and_reorder_change_the_stack(qtbot, editor):

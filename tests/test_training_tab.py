@@ -9,7 +9,6 @@ import pyqtgraph as pg
 
 os.environ["CONVVIZ_OFFLINE"] = "1"
 
-from convviz.ui.training import TrainingTab  # noqa: E402
 from convviz.ui.training.activations_panel import layer_image  # noqa: E402
 from convviz.ui.training.preset_params import preset_param_count  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
@@ -27,14 +26,8 @@ def _tiny(tab, epochs=1, limit=300):
 
 
 @pytest.fixture
-def tab(qtbot):
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+def tab(training_tab):
+    return training_tab
 
 
 def test_a_tiny_real_run_fills_every_panel(qtbot, tab, tmp_path):

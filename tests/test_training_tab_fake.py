@@ -50,16 +50,10 @@ class FakeSession(ScriptedSession):
 
 
 @pytest.fixture
-def tab(qtbot, monkeypatch):
+def tab(monkeypatch, training_tab):
     FakeSession.instances = []
     monkeypatch.setattr(session_module, "TrainingSession", FakeSession)
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+    return training_tab
 
 
 def _run(qtbot, tab, monkeypatch, **fake):

@@ -51,16 +51,10 @@ class TimelineSession(ScriptedSession):
 
 
 @pytest.fixture
-def tab(qtbot, monkeypatch):
+def tab(monkeypatch, training_tab):
     TimelineSession.instances = []
     monkeypatch.setattr(session_module, "TrainingSession", TimelineSession)
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+    return training_tab
 
 
 def _run(qtbot, tab, monkeypatch, epochs=3, batches=0):
