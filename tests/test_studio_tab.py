@@ -217,6 +217,7 @@ def test_digit_input_and_fixed_size_presets(tab):
     assert tab.state.settings.kernel.shape in ((3, 3), (5, 5)) and "Sobel x exists" in tab.message_bar.text
     c.kernel_h.setValue(5)
     assert c.preset.currentData() == "sobel-x" and tab.state.settings.kernel[2, 0] == -6
+    assert tab.message_bar.isHidden()  # the note about snapping no longer applies
 
 
 def test_dilation_shows_receptive_cells_with_gaps_and_keras_note(tab):

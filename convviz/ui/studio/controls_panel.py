@@ -171,17 +171,13 @@ class ControlsPanel(QWidget):
             self.brush.setValue(max(1, min(255, int(self.state.result.x.max()))))
 
     def _preset_chosen(self) -> None:
-        note = self.state.apply_preset(self.preset.currentData())
-        if note:
-            self.noted.emit(note)
+        self.noted.emit(self.state.apply_preset(self.preset.currentData()) or "")
 
     def _kernel_size_changed(self) -> None:
         if self.square.isChecked() and self.kernel_w.value() != self.kernel_h.value():
             with QSignalBlocker(self.kernel_w):
                 self.kernel_w.setValue(self.kernel_h.value())
-        note = self.state.set_kernel_size(self.kernel_h.value(), self.kernel_w.value())
-        if note:
-            self.noted.emit(note)
+        self.noted.emit(self.state.set_kernel_size(self.kernel_h.value(), self.kernel_w.value()) or "")
 
     def padding_value(self):
         """The padding the controls describe: "valid", "same" or ((top, bottom), (left, right))."""

@@ -91,8 +91,13 @@ class StudioTab(QWidget):
         self.canvas.show_step(self.state.result, index)
 
     def _note(self, text: str) -> None:
-        if self.message_bar.level != "error":  # an error on show matters more than a note
+        """Show a note about the kernel just chosen; "" retires an earlier one, now stale."""
+        if self.message_bar.level == "error":  # an error on show matters more than a note
+            return
+        if text:
             self.message_bar.show_info(text)
+        elif self.message_bar.level == "info":
+            self.message_bar.clear()
 
     # ----- mouse on the maps -----
     def _paint(self, row: int, col: int, button: int) -> None:
