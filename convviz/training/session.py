@@ -152,6 +152,7 @@ class TrainingSession:
         self._started = False
         self._emit: Emit | None = None
         self._prober: Prober | None = None
+        self._compiled: _Compiled | None = None
         self.strategy = None  # the tf.distribute strategy the model was built under, if any
 
     # -- control, from any thread -------------------------------------------------------------
@@ -201,6 +202,8 @@ class TrainingSession:
                 pass
         finally:
             self._paused_now.clear()
+            if getattr(self, "_compiled", None) is not None:
+                self._compiled.in_use = False
 
     def _run(self) -> None:
         import keras
@@ -218,13 +221,10 @@ class TrainingSession:
         emit(DataReady(source=data.source, is_fallback=data.is_fallback, shapes=data.shapes,
                        preview_images=preview.copy(), preview_labels=data.labels_train[:9].copy(),
                        class_names=tuple(data.class_names)))
-        if self.strategy is None:
-            self.model = self._build_model()
-        else:
-            with self.strategy.scope():
-                self.model = self._build_model()
+        self._compiled = _take_compiled(self._reuse_key(), self._build_in_scope)
+        self.model = self._compiled.model
         emit(model_ready_event(self.model))
-        self._prober = Prober(self.model, data.x_val[0], data.labels_val[0])
+        self._prober = self._compiled.prober_for(data.x_val[0], data.labels_val[0])
         self._steps_per_epoch = math.ceil(len(data.x_train) / config.batch_size)
         self._step = -1
         self._last_probe_step = -1
@@ -236,6 +236,17 @@ class TrainingSession:
         emit(Finished(stopped=self._stop.is_set(), test_loss=result.loss,
                       test_accuracy=result.accuracy, confusion=result.confusion,
                       seconds=time.perf_counter() - started))
+
+    def _reuse_key(self) -> tuple:
+        config, data = self.config, self.dataset
+        return (config.model, tuple(config.layers), tuple(data.input_shape), data.num_classes,
+                config.learning_rate, config.seed, config.strategy)
+
+    def _build_in_scope(self):
+        if self.strategy is None:
+            return self._build_model()
+        with self.strategy.scope():
+            return self._build_model()
 
     def _build_model(self):
         config, data = self.config, self.dataset
@@ -354,3 +365,55 @@ def _bridge_callback(session: TrainingSession):
             session._on_epoch_end(epoch, logs or {})
 
     return SessionBridge()
+
+
+class _Compiled:
+    """A built, compiled model kept for the next run of the same architecture, seed and data shape.
+
+    Keras keeps every traced training function alive for the life of the process
+    (keras-team/keras#21090): a fresh model per run costs ~6.5 MB that never comes back.
+    Reusing the compiled model reuses its traces; putting every model and optimizer variable
+    back to its value at build time makes the next run exactly the run a fresh model gives.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.in_use = False
+        self._initial = [variable.numpy() for variable in model.variables]
+        self._prober: Prober | None = None
+        self._sample: np.ndarray | None = None
+
+    def reset(self) -> None:
+        """Put the weights, the random-seed state and the optimizer back as they were built."""
+        for variable, value in zip(self.model.variables, self._initial):
+            variable.assign(value)
+        optimizer = self.model.optimizer
+        if optimizer is not None:
+            # Slots (RMSprop's averages, momenta) and the step counter all start at zero;
+            # the learning rate is compiled in and never changes during fit.
+            for variable in optimizer.variables:
+                if "learning_rate" not in variable.path:
+                    variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+        self.model.stop_training = False
+
+    def prober_for(self, sample: np.ndarray, label: int) -> Prober:
+        """The prober for ``sample``, kept (with its traced function) while the sample is the same."""
+        if self._prober is None or self._sample is None or not np.array_equal(self._sample, sample):
+            self._prober = Prober(self.model, sample, label)
+            self._sample = np.array(sample)
+        return self._prober
+
+
+_COMPILED: dict[tuple, _Compiled] = {}
+
+
+def _take_compiled(key: tuple, build) -> _Compiled:
+    """The kept model for ``key``, reset, or a newly built one (kept for next time)."""
+    entry = _COMPILED.get(key)
+    if entry is None or entry.in_use:
+        entry = _Compiled(build())
+        _COMPILED[key] = entry
+    else:
+        entry.reset()
+    entry.in_use = True
+    return entry

@@ -52,7 +52,11 @@ class InspectorWorker(QObject):
     def _adopt(self, model, source: str) -> None:
         from convviz.training.inspection import ModelInspector
 
-        inspector = ModelInspector(model)
+        # The lab retrains one compiled model per architecture: the same object comes back
+        # with new weights, and the inspector built for it (its traced function) still fits.
+        inspector = self._inspector
+        if inspector is None or inspector.model is not model:
+            inspector = ModelInspector(model)
         self._inspector = inspector
         self.modelReady.emit(ModelInfo(source, inspector.layers, inspector.input_shape,
                                        inspector.num_classes))
