@@ -64,6 +64,7 @@ class InspectorTab(QWidget):
         self.inspection = None
         self.picked = None
         self._requests = 0
+        self._shut_down = False
         self._busy = False
         self._dirty = False
         self._build()
@@ -73,10 +74,11 @@ class InspectorTab(QWidget):
         self._load.connect(worker.load)
         self._use_model.connect(worker.use_model)
         self._replay.connect(worker.replay)
-        worker.modelReady.connect(self._model_ready)
-        worker.computed.connect(self._computed)
-        worker.replayed.connect(self.replay_panel.show_replay)
-        worker.failed.connect(self._failed)
+        # Answers still queued when the window closes find nothing to draw on: drop them.
+        worker.modelReady.connect(lambda info: self._shut_down or self._model_ready(info))
+        worker.computed.connect(lambda result: self._shut_down or self._computed(result))
+        worker.replayed.connect(lambda replay: self._shut_down or self.replay_panel.show_replay(replay))
+        worker.failed.connect(lambda message: self._shut_down or self._failed(message))
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._send_if_needed)
@@ -276,5 +278,6 @@ class InspectorTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop the worker thread (called when the window closes)."""
+        self._shut_down = True
         self._timer.stop()
         self._backend.shutdown()

@@ -97,6 +97,7 @@ class TrainingTab(QWidget):
         self._latest_batch: BatchEnd | None = None
         self._sample = None  # (image, label) of the last probe, reused to probe a loaded model
         self._panel_drawn = 0.0
+        self._shut_down = False
         self._ending: list[BackgroundTask] = []  # finished workers whose thread is still winding down
 
     # -- starting and steering a run -------------------------------------------------------------
@@ -200,6 +201,8 @@ class TrainingTab(QWidget):
 
     def _on_event(self, event: object) -> None:
         """Store what the worker reports; drawing waits for the timer (cheap per batch)."""
+        if self._shut_down:  # reports still queued when the window closed: nothing to draw on
+            return
         if isinstance(event, list):  # a bundle from the training thread (see BatchCoalescer)
             for item in event:
                 self._on_event(item)
@@ -248,6 +251,9 @@ class TrainingTab(QWidget):
     def _on_task_finished(self) -> None:
         task, kind = self.task, self.task_kind
         if task is None:
+            return
+        if self._shut_down:  # the window is gone: only let go of the task
+            self.task, self.task_kind = None, ""
             return
         if kind == "train" and self.session is not None and self.event_counts["Finished"]:
             self.model = self.session.model
@@ -318,6 +324,7 @@ class TrainingTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop any work before the window closes; waits at most ``SHUTDOWN_WAIT_MS`` in total."""
+        self._shut_down = True
         self.timer.stop()
         running = [task for task in [self.task, *self._ending] if task is not None]
         for task in running:
