@@ -17,15 +17,9 @@ pytest.importorskip("keras")
 
 from convviz.app import main
 from convviz.training import keras_datasets
+from message_checks import cli_error_line
 
 
-def _error_line(capsys, command):
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith(f"convviz {command}: error: ")
-    assert "Traceback" not in captured.err
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +66,7 @@ def test_evaluate_the_model_on_its_images(trained_on_pictures, pictures, capsys)
 def test_evaluate_a_model_made_for_other_images_is_a_one_line_error(trained_on_pictures, capsys):
     _, _, out = trained_on_pictures
     assert main(["evaluate", "--model", str(out), "--data", "mnist", "--limit", "10"]) == 2
-    line = _error_line(capsys, "evaluate")
+    line = cli_error_line(capsys, "evaluate")
     assert "takes inputs of shape (20, 20, 3), but the images are (28, 28, 1)" in line
 
 
@@ -80,18 +74,18 @@ def test_evaluate_a_model_with_fewer_outputs_than_classes(trained_on_pictures, t
     _, _, out = trained_on_pictures
     np.savez(tmp_path / "three.npz", x=np.zeros((6, 20, 20, 3), np.uint8), y=np.array([0, 1, 2, 0, 1, 2]))
     assert main(["evaluate", "--model", str(out), "--data", str(tmp_path / "three.npz")]) == 2
-    assert "outputs shape (2,); expected 3 class probabilities" in _error_line(capsys, "evaluate")
+    assert "outputs shape (2,); expected 3 class probabilities" in cli_error_line(capsys, "evaluate")
 
 
 def test_train_fashion_mnist_offline_without_cache(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(keras_datasets, "keras_cache_dirs", lambda: [tmp_path / "empty"])
     assert main(["train", "--data", "fashion_mnist", "--epochs", "1"]) == 2
-    line = _error_line(capsys, "train")
+    line = cli_error_line(capsys, "train")
     assert "Fashion-MNIST is not cached and cannot be downloaded (offline): " in line
 
 
 def test_train_on_images_too_small_for_the_model(tmp_path, capsys):
     np.savez(tmp_path / "tiny.npz", x=np.zeros((12, 8, 8), np.uint8), y=np.arange(12) % 2)
     assert main(["train", "--data", str(tmp_path / "tiny.npz")]) == 2
-    line = _error_line(capsys, "train")
+    line = cli_error_line(capsys, "train")
     assert "the seed model does not fit 8x8x1 images: it needs at least 18x18 pixels" in line

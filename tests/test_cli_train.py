@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("keras")
 
 from convviz.app import main
+from message_checks import cli_error_line
 
 TINY = ["--limit", "96", "--epochs", "1", "--batch-size", "32"]
 
@@ -28,13 +29,6 @@ def trained(tmp_path_factory):
     return code, stdout.getvalue(), out
 
 
-def _error_line(capsys, command):
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith(f"convviz {command}: error: ")
-    assert "Traceback" not in captured.err
-    return lines[0]
 
 
 def test_train_json_prints_exactly_one_object_with_final_metrics(trained):
@@ -92,27 +86,27 @@ def test_train_prints_source_summary_progress_and_test_accuracy(capsys):
 )
 def test_train_rejects_bad_arguments_in_one_line(capsys, args, fragment):
     assert main(["train", *args]) == 2
-    assert fragment in _error_line(capsys, "train")
+    assert fragment in cli_error_line(capsys, "train")
 
 
 def test_train_bad_data_file_is_a_one_line_error(tmp_path, capsys):
     bad = tmp_path / "digits.npz"
     np.savez(bad, x=np.zeros((4, 28, 28)), y=np.array([1, 2, 3, -1]))
     assert main(["train", "--data", str(bad)]) == 2
-    assert "digits.npz: labels run from -1 to 3; expected class numbers from 0" in _error_line(capsys, "train")
+    assert "digits.npz: labels run from -1 to 3; expected class numbers from 0" in cli_error_line(capsys, "train")
 
 
 def test_evaluate_bad_model_file_is_a_one_line_error(tmp_path, capsys):
     bad = tmp_path / "broken.keras"
     bad.write_bytes(b"PK\x03\x04 this is not really a zip")
     assert main(["evaluate", "--model", str(bad)]) == 2
-    assert "broken.keras" in _error_line(capsys, "evaluate")
+    assert "broken.keras" in cli_error_line(capsys, "evaluate")
 
 
 def test_evaluate_bad_data_is_a_one_line_error(trained, tmp_path, capsys):
     _, _, out = trained
     assert main(["evaluate", "--model", str(out), "--data", str(tmp_path / "missing")]) == 2
-    assert "no such file or folder" in _error_line(capsys, "evaluate")
+    assert "no such file or folder" in cli_error_line(capsys, "evaluate")
 
 
 def test_evaluate_model_that_does_not_fit_mnist(tmp_path, capsys):
@@ -124,4 +118,4 @@ def test_evaluate_model_that_does_not_fit_mnist(tmp_path, capsys):
     outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(inputs))
     path = save_model(keras.Model(inputs, outputs), tmp_path / "cifar.keras")
     assert main(["evaluate", "--model", str(path), "--limit", "10"]) == 2
-    assert "takes inputs of shape (32, 32, 3)" in _error_line(capsys, "evaluate")
+    assert "takes inputs of shape (32, 32, 3)" in cli_error_line(capsys, "evaluate")

@@ -1,6 +1,7 @@
 """Drawing on the inspector's canvas with real mouse events."""
 
 import numpy as np
+import pytest
 from PyQt6.QtCore import QEvent, QPointF, Qt
 from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QApplication
@@ -23,11 +24,16 @@ def drag(widget, points, button=Qt.MouseButton.LeftButton):
     _send(widget, QEvent.Type.MouseButtonRelease, points[-1], button, Qt.MouseButton.NoButton)
 
 
-def test_a_drag_leaves_ink_along_its_path_and_right_button_erases(qtbot):
-    canvas = DigitCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(280, 280)
-    canvas.show()
+@pytest.fixture
+def canvas(qtbot):
+    widget = DigitCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(280, 280)
+    widget.show()
+    return widget
+
+
+def test_a_drag_leaves_ink_along_its_path_and_right_button_erases(qtbot, canvas):
     with qtbot.waitSignal(canvas.changed):
         drag(canvas, [(140, 40), (140, 140), (140, 240)])
     ink = canvas.ink()
@@ -52,10 +58,6 @@ def test_a_shown_dataset_digit_survives_the_round_trip(qtbot):
     assert correlation > 0.85
 
 
-def test_a_stroke_is_announced_when_it_starts(qtbot):
-    canvas = DigitCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(280, 280)
-    canvas.show()
+def test_a_stroke_is_announced_when_it_starts(qtbot, canvas):
     with qtbot.waitSignal(canvas.strokeStarted):
         drag(canvas, [(100, 100), (120, 120)])

@@ -16,6 +16,7 @@ os.environ["CONVVIZ_OFFLINE"] = "1"  # never download, even if conftest changes
 from convviz.assets import bundled_digits
 from convviz.training import data as data_module
 from convviz.training.data import DataError, load_dataset, prepare_arrays
+from message_checks import one_line
 
 
 def _digits(n=40, seed=0):
@@ -42,11 +43,6 @@ def _write_idx_folder(folder, x_train, y_train, x_test=None, y_test=None, gz=Tru
     return folder
 
 
-def _one_line(exc_info, *fragments):
-    message = str(exc_info.value)
-    assert "\n" not in message
-    for fragment in fragments:
-        assert fragment in message, message
 
 
 # --- MNIST and the bundled fallback --------------------------------------------------------
@@ -154,21 +150,21 @@ def _npz(tmp_path, name="bad.npz", **arrays):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "nope.npz")
-    _one_line(info, "nope.npz", "no such file")
+    one_line(info, "nope.npz", "no such file")
 
 
 def test_empty_file(tmp_path):
     (tmp_path / "empty.npz").write_bytes(b"")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "empty.npz")
-    _one_line(info, "empty.npz", "empty")
+    one_line(info, "empty.npz", "empty")
 
 
 def test_not_a_zip(tmp_path):
     (tmp_path / "text.npz").write_text("hello, I am not numpy")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "text.npz")
-    _one_line(info, "text.npz", "not a readable .npz")
+    one_line(info, "text.npz", "not a readable .npz")
 
 
 def test_truncated_npz(tmp_path):
@@ -178,7 +174,7 @@ def test_truncated_npz(tmp_path):
     path.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(DataError) as info:
         load_dataset(path)
-    _one_line(info, "cut.npz", "not a readable .npz")
+    one_line(info, "cut.npz", "not a readable .npz")
 
 
 def test_zip_with_a_corrupted_member(tmp_path):
@@ -189,7 +185,7 @@ def test_zip_with_a_corrupted_member(tmp_path):
     path.write_bytes(bytes(raw))
     with pytest.raises(DataError) as info:
         load_dataset(path)
-    _one_line(info, "crc.npz")
+    one_line(info, "crc.npz")
 
 
 def test_single_npy_array_renamed_npz(tmp_path):
@@ -197,7 +193,7 @@ def test_single_npy_array_renamed_npz(tmp_path):
     os.replace(tmp_path / "one.npy", tmp_path / "one.npz")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "one.npz")
-    _one_line(info, "one.npz", "single array")
+    one_line(info, "one.npz", "single array")
 
 
 def test_pickled_object_array_is_refused(tmp_path):
@@ -205,14 +201,14 @@ def test_pickled_object_array_is_refused(tmp_path):
     np.savez(tmp_path / "obj.npz", x=images, y=np.zeros(3))
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "obj.npz")
-    _one_line(info, "obj.npz")
+    one_line(info, "obj.npz")
 
 
 def test_wrong_keys(tmp_path):
     path = _npz(tmp_path, "keys.npz", images=np.zeros((3, 28, 28)), labels=np.zeros(3))
     with pytest.raises(DataError) as info:
         load_dataset(path)
-    _one_line(info, "keys.npz", "images, labels", "x and y")
+    one_line(info, "keys.npz", "images, labels", "x and y")
 
 
 @pytest.mark.parametrize(
@@ -239,21 +235,21 @@ def test_arrays_that_are_not_images_and_labels(tmp_path, x, y, fragment):
     path = _npz(tmp_path, x=x, y=y)
     with pytest.raises(DataError) as info:
         load_dataset(path)
-    _one_line(info, "bad.npz", fragment)
+    one_line(info, "bad.npz", fragment)
 
 
 def test_unsupported_suffix(tmp_path):
     (tmp_path / "digits.csv").write_text("0,0,0")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "digits.csv")
-    _one_line(info, "digits.csv", ".npz")
+    one_line(info, "digits.csv", ".npz")
 
 
 def test_folder_without_idx_files(tmp_path):
     (tmp_path / "readme.txt").write_text("no digits here")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path)
-    _one_line(info, str(tmp_path), "no MNIST IDX files")
+    one_line(info, str(tmp_path), "no MNIST IDX files")
 
 
 def test_idx_wrong_magic_number(tmp_path):
@@ -264,7 +260,7 @@ def test_idx_wrong_magic_number(tmp_path):
     (folder / "train-labels-idx1-ubyte").write_bytes(bytes(raw))
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "train-labels-idx1-ubyte", "magic number 0x00000803", "0x00000801")
+    one_line(info, "train-labels-idx1-ubyte", "magic number 0x00000803", "0x00000801")
 
 
 def test_idx_size_mismatch(tmp_path):
@@ -274,7 +270,7 @@ def test_idx_size_mismatch(tmp_path):
     path.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "train-images-idx3-ubyte", "header announces 3,920")
+    one_line(info, "train-images-idx3-ubyte", "header announces 3,920")
 
 
 def test_idx_truncated_gzip(tmp_path):
@@ -284,7 +280,7 @@ def test_idx_truncated_gzip(tmp_path):
     path.write_bytes(path.read_bytes()[:-30])
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "train-images-idx3-ubyte.gz", "truncated")
+    one_line(info, "train-images-idx3-ubyte.gz", "truncated")
 
 
 def test_idx_images_and_labels_of_different_length(tmp_path):
@@ -292,7 +288,7 @@ def test_idx_images_and_labels_of_different_length(tmp_path):
     folder = _write_idx_folder(tmp_path / "m", x, y[:4], gz=False)
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "5 images", "4 labels")
+    one_line(info, "5 images", "4 labels")
 
 
 def test_idx_images_without_labels(tmp_path):
@@ -301,7 +297,7 @@ def test_idx_images_without_labels(tmp_path):
     (folder / "train-labels-idx1-ubyte").unlink()
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "train-images-idx3-ubyte", "no matching train labels")
+    one_line(info, "train-images-idx3-ubyte", "no matching train labels")
 
 
 def test_idx_empty_file(tmp_path):
@@ -310,7 +306,7 @@ def test_idx_empty_file(tmp_path):
     (folder / "train-labels-idx1-ubyte").write_bytes(b"")
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    _one_line(info, "train-labels-idx1-ubyte", "empty")
+    one_line(info, "train-labels-idx1-ubyte", "empty")
 
 
 def test_data_error_is_a_value_error():

@@ -16,13 +16,9 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 
 from convviz.training import keras_datasets
 from convviz.training.data import DataError, dataset_names, load_dataset
+from message_checks import one_line
 
 
-def _one_line(exc_info, *fragments):
-    message = str(exc_info.value)
-    assert "\n" not in message
-    for fragment in fragments:
-        assert fragment in message, message
 
 
 def _all_splits(dataset):
@@ -67,7 +63,7 @@ def test_npz_class_names_name_the_classes(tmp_path):
     np.savez(tmp_path / "m.npz", x=x, y=np.arange(12) % 4, class_names=np.array(["cat", "dog"]))
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "m.npz")
-    _one_line(info, "m.npz", "labels run up to 3", "2 class names")
+    one_line(info, "m.npz", "labels run up to 3", "2 class names")
 
 
 def test_train_and_test_images_of_different_shapes_are_refused(tmp_path):
@@ -75,7 +71,7 @@ def test_train_and_test_images_of_different_shapes_are_refused(tmp_path):
              x_test=np.zeros((2, 8, 8)), y_test=np.array([0, 1]))
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "s.npz")
-    _one_line(info, "test images are (8, 8, 1)", "(8, 8, 3)")
+    one_line(info, "test images are (8, 8, 1)", "(8, 8, 3)")
 
 
 def _idx(array):
@@ -166,14 +162,14 @@ def test_folder_with_class_subfolders_but_no_images(tmp_path):
     (tmp_path / "dogs" / "readme.txt").write_text("no pictures yet")
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path)
-    _one_line(info, str(tmp_path), "no class subfolders of images")
+    one_line(info, str(tmp_path), "no class subfolders of images")
 
 
 def test_folder_with_a_single_class(tmp_path):
     _png(tmp_path / "only" / "cats" / "1.png", np.zeros((4, 4), np.uint8))
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "only")
-    _one_line(info, "only one class folder", "at least 2 classes")
+    one_line(info, "only one class folder", "at least 2 classes")
 
 
 @pytest.mark.parametrize("damage", ["junk", "truncated"])
@@ -187,7 +183,7 @@ def test_unreadable_image_names_the_file(tmp_path, damage):
         bad.write_bytes(bad.read_bytes()[:200])
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "pics")
-    _one_line(info, "broken.png", "not a readable image")
+    one_line(info, "broken.png", "not a readable image")
 
 
 # --- Keras' named datasets ------------------------------------------------------------------
@@ -249,7 +245,7 @@ def test_offline_and_not_cached_is_a_one_line_error(monkeypatch, empty_keras_cac
     monkeypatch.setattr(keras_datasets, "download", lambda spec: _refuse_download())
     with pytest.raises(DataError) as info:
         load_dataset(name)
-    _one_line(info, f"{title} is not cached and cannot be downloaded (offline): ", "CONVVIZ_OFFLINE")
+    one_line(info, f"{title} is not cached and cannot be downloaded (offline): ", "CONVVIZ_OFFLINE")
 
 
 def test_offline_uses_a_cached_copy(monkeypatch, empty_keras_cache):
@@ -272,4 +268,4 @@ def test_failed_download_is_a_one_line_error(monkeypatch, empty_keras_cache):
     monkeypatch.setattr(keras.datasets.cifar10, "load_data", no_network)
     with pytest.raises(DataError) as info:
         load_dataset("cifar10")
-    _one_line(info, "CIFAR-10 is not cached and cannot be downloaded (URL fetch failure")
+    one_line(info, "CIFAR-10 is not cached and cannot be downloaded (URL fetch failure")

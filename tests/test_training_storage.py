@@ -13,6 +13,7 @@ keras = pytest.importorskip("keras")
 
 from convviz.training.models import build_model
 from convviz.training.storage import ModelFileError, check_model_fits, load_model, save_model
+from message_checks import one_line
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +26,6 @@ def images():
     return np.random.default_rng(1).random((5, 28, 28, 1), dtype=np.float32)
 
 
-def _one_line(info, *fragments):
-    message = str(info.value)
-    assert "\n" not in message
-    for fragment in fragments:
-        assert fragment in message, message
 
 
 def test_round_trip_gives_identical_predictions(tmp_path, model, images):
@@ -54,7 +50,7 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, model,
     monkeypatch.setattr(type(model), "save", half_written)
     with pytest.raises(ModelFileError) as info:
         save_model(model, path)
-    _one_line(info, "m.keras", "disk full")
+    one_line(info, "m.keras", "disk full")
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["m.keras"]
 
@@ -63,41 +59,41 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, model,
 def test_save_needs_a_keras_suffix(tmp_path, model, name):
     with pytest.raises(ModelFileError) as info:
         save_model(model, tmp_path / name)
-    _one_line(info, ".keras")
+    one_line(info, ".keras")
     assert os.listdir(tmp_path) == []
 
 
 def test_save_into_a_missing_folder(tmp_path, model):
     with pytest.raises(ModelFileError) as info:
         save_model(model, tmp_path / "nope" / "m.keras")
-    _one_line(info, "does not exist")
+    one_line(info, "does not exist")
 
 
 def test_load_missing_file(tmp_path):
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "gone.keras")
-    _one_line(info, "gone.keras", "no such file")
+    one_line(info, "gone.keras", "no such file")
 
 
 def test_load_wrong_suffix(tmp_path):
     (tmp_path / "weights.h5").write_bytes(b"\x89HDF\r\n")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "weights.h5")
-    _one_line(info, "weights.h5", "not a .keras file")
+    one_line(info, "weights.h5", "not a .keras file")
 
 
 def test_load_empty_file(tmp_path):
     (tmp_path / "e.keras").write_bytes(b"")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "e.keras")
-    _one_line(info, "e.keras", "empty")
+    one_line(info, "e.keras", "empty")
 
 
 def test_load_a_file_that_is_not_a_zip(tmp_path):
     (tmp_path / "t.keras").write_text("definitely not a model")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "t.keras")
-    _one_line(info, "t.keras", "zip archive")
+    one_line(info, "t.keras", "zip archive")
 
 
 def test_load_a_zip_without_keras_config(tmp_path):
@@ -105,7 +101,7 @@ def test_load_a_zip_without_keras_config(tmp_path):
         archive.writestr("hello.txt", "hi")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "z.keras")
-    _one_line(info, "z.keras", "config.json")
+    one_line(info, "z.keras", "config.json")
 
 
 def test_load_a_damaged_config(tmp_path, model):
@@ -115,7 +111,7 @@ def test_load_a_damaged_config(tmp_path, model):
             dst.writestr(item, b"{ not json" if item == "config.json" else src.read(item))
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "bad.keras")
-    _one_line(info, "bad.keras", "Keras cannot load")
+    one_line(info, "bad.keras", "Keras cannot load")
 
 
 def test_load_a_model_with_an_unknown_custom_layer(tmp_path):
@@ -128,7 +124,7 @@ def test_load_a_model_with_an_unknown_custom_layer(tmp_path):
     save_model(keras.Model(inputs, outputs), tmp_path / "custom.keras")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "custom.keras")
-    _one_line(info, "custom.keras", "custom layer or object 'Doubler'")
+    one_line(info, "custom.keras", "custom layer or object 'Doubler'")
 
 
 def test_load_refuses_lambda_code_in_safe_mode(tmp_path):
@@ -138,17 +134,17 @@ def test_load_refuses_lambda_code_in_safe_mode(tmp_path):
     save_model(keras.Model(inputs, outputs), tmp_path / "lambda.keras")
     with pytest.raises(ModelFileError) as info:
         load_model(tmp_path / "lambda.keras")
-    _one_line(info, "lambda.keras", "Lambda layer", "safe mode")
+    one_line(info, "lambda.keras", "Lambda layer", "safe mode")
 
 
 def test_model_fit_checks(model):
     check_model_fits(model, (28, 28, 1), 10)  # the seed model fits MNIST
     with pytest.raises(ModelFileError) as info:
         check_model_fits(model, (32, 32, 3), 10, name="m.keras")
-    _one_line(info, "m.keras", "(28, 28, 1)", "(32, 32, 3)")
+    one_line(info, "m.keras", "(28, 28, 1)", "(32, 32, 3)")
     with pytest.raises(ModelFileError) as info:
         check_model_fits(model, (28, 28, 1), 5, name="m.keras")
-    _one_line(info, "outputs shape (10,)", "5 class")
+    one_line(info, "outputs shape (10,)", "5 class")
 
 
 def test_model_file_error_is_a_value_error():
