@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from convviz.assets import bundled_digits
+from convviz.core.errors import first_line
 from convviz.training import keras_datasets
 from convviz.training.errors import DataError
 from convviz.training.idx import has_idx_files, read_idx_folder
@@ -121,14 +122,10 @@ def _load_mnist() -> Dataset:
     try:
         (x_train, y_train), (x_test, y_test) = _download_mnist()
     except Exception as exc:  # no network, proxy, corrupt cache: all mean "use the sample"
-        return _bundled(f"MNIST download failed: {_reason(exc)}")
+        return _bundled(f"MNIST download failed: {first_line(exc, 80)}")
     source = f"MNIST ({len(x_train):,} training + {len(x_test):,} test digits, via Keras)"
     return _split_train_test(x_train, y_train, x_test, y_test, "MNIST", source,
                              class_names=list(_MNIST.class_names))
-
-
-def _reason(exc: BaseException) -> str:
-    return str(exc).splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
 
 
 def _download_mnist():
@@ -147,8 +144,8 @@ def _load_named(spec: NamedDataset) -> Dataset:
     except Exception as exc:  # no network, proxy, corrupt cache
         if offline():
             raise DataError(f"{spec.title}: the cached copy in {cache} cannot be read "
-                            f"({_reason(exc)})") from None
-        raise DataError(f"{spec.title} is not cached and cannot be downloaded ({_reason(exc)}); "
+                            f"({first_line(exc, 80)})") from None
+        raise DataError(f"{spec.title} is not cached and cannot be downloaded ({first_line(exc, 80)}); "
                         "check the network, or use mnist or a file") from None
     source = (f"{spec.title} ({len(x_train):,} training + {len(x_test):,} test {spec.items}, "
               "via Keras)")
@@ -296,7 +293,7 @@ def _npz_problem(path: Path, exc: Exception) -> str:
                 "unpickles data); save numeric arrays, e.g. np.savez(file, x=images, y=labels)")
     if isinstance(exc, (zipfile.BadZipFile, EOFError)) or "zip" in str(exc).lower() or "CRC" in str(exc):
         return "not a readable .npz file: it is damaged or cut short (its zip archive cannot be read)"
-    detail = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
+    detail = first_line(exc, 100)
     return f"not a readable .npz file ({detail})"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from convviz.core.errors import first_line
 from convviz.training.errors import DataError
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_SIDE", "ImageFolder", "class_folders", "read_image_folder"]
@@ -52,12 +53,7 @@ def _header(path: Path) -> tuple[tuple[int, int], str]:
         with Image.open(path) as image:
             return image.size, image.mode
     except Exception as exc:  # UnidentifiedImageError, truncated headers, permissions
-        raise DataError(f"{path.name}: not a readable image ({_first_line(exc)})") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:100] if lines else type(exc).__name__
+        raise DataError(f"{path.name}: not a readable image ({first_line(exc, 100)})") from None
 
 
 def _target_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
@@ -109,7 +105,7 @@ def read_image_folder(folder: Path, class_names: list[str] | None = None,
         except DataError:
             raise
         except Exception as exc:  # decoding fails only now for truncated files
-            raise DataError(f"{path.name}: not a readable image ({_first_line(exc)})") from None
+            raise DataError(f"{path.name}: not a readable image ({first_line(exc, 100)})") from None
     y = np.array([label for _, label in files], dtype=np.int64)
     return ImageFolder(x, y, list(class_names), resized)
 

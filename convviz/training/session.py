@@ -41,6 +41,7 @@ from typing import Callable
 import numpy as np
 
 from convviz.arithmetic.layer_stack import LayerSpec
+from convviz.core.errors import first_line
 from convviz.training.data import Dataset, load_dataset
 from convviz.training.errors import DataError, ModelFileError, ModelFitError
 from convviz.training.evaluation import evaluate_model
@@ -126,11 +127,12 @@ def model_ready_event(model) -> ModelReady:
 
 def user_message(exc: BaseException) -> str:
     """One line for the user: our own errors speak for themselves, others get their type."""
-    lines = str(exc).strip().splitlines()
-    text = lines[0].strip() if lines else ""
     if isinstance(exc, (DataError, ModelFileError, ModelFitError)):
-        return text or type(exc).__name__
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        return first_line(exc, limit=2000)
+    text = first_line(exc)
+    if text == type(exc).__name__:
+        return text
+    text = f"{type(exc).__name__}: {text}"
     return text if len(text) <= 200 else text[:197] + "..."
 
 

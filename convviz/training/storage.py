@@ -14,19 +14,12 @@ import zipfile
 from pathlib import Path
 
 from convviz.atomic import atomic_write
+from convviz.core.errors import first_line
 from convviz.training.errors import ModelFileError
 
 __all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX"]
 
 SUFFIX = ".keras"
-
-
-def _first_line(exc: BaseException, limit: int = 160) -> str:
-    if isinstance(exc, OSError) and exc.strerror:  # "No space left on device", not "[Errno 28] ... '/tmp/.x-1a2b.keras'"
-        return exc.strerror
-    text = str(exc).strip().splitlines()
-    line = text[0].strip() if text else type(exc).__name__
-    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def check_save_path(path: str | os.PathLike) -> Path:
@@ -58,7 +51,7 @@ def save_model(model, path: str | os.PathLike) -> Path:
     try:
         atomic_write(path, model.save, suffix=SUFFIX)  # Keras insists on the .keras ending
     except Exception as exc:
-        raise ModelFileError(f"{path.name}: could not save the model ({_first_line(exc)})") from exc
+        raise ModelFileError(f"{path.name}: could not save the model ({first_line(exc)})") from exc
     return path
 
 
@@ -84,7 +77,7 @@ def load_model(path: str | os.PathLike):
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelFileError(f"{path.name}: damaged zip archive ({_first_line(exc)})") from None
+        raise ModelFileError(f"{path.name}: damaged zip archive ({first_line(exc)})") from None
     if "config.json" not in names:
         raise ModelFileError(f"{path.name}: a zip archive without a Keras model configuration (config.json)")
     import keras
@@ -103,7 +96,7 @@ def _load_problem(exc: Exception) -> str:
         return f"it uses a custom layer or object '{unknown.group(1)}' that convviz does not know"
     if "Lambda" in text and "safe_mode" in text:
         return "it contains Python code (a Lambda layer), which safe mode refuses to run"
-    return _first_line(exc)
+    return first_line(exc)
 
 
 def check_model_fits(model, input_shape: tuple = (28, 28, 1), num_classes: int = 10, name: str = "model") -> None:
@@ -112,7 +105,7 @@ def check_model_fits(model, input_shape: tuple = (28, 28, 1), num_classes: int =
         model_input = tuple(model.input_shape[1:])
         model_output = tuple(model.output_shape[1:])
     except Exception as exc:
-        raise ModelFileError(f"{name}: cannot tell the model's input and output shapes ({_first_line(exc)})") from None
+        raise ModelFileError(f"{name}: cannot tell the model's input and output shapes ({first_line(exc)})") from None
     wanted_in = tuple(input_shape)
     if len(model_input) != len(wanted_in) or any(
         have is not None and have != want for have, want in zip(model_input, wanted_in)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
+from convviz.core.errors import first_line
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -30,11 +32,6 @@ class Inspection:
     image: np.ndarray
     activations: list
     probabilities: np.ndarray
-
-
-def _message(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
 
 
 class InspectorWorker(QObject):
@@ -67,7 +64,7 @@ class InspectorWorker(QObject):
         try:
             self._adopt(model, source)
         except Exception as exc:  # one path for every error: the tab's message bar
-            self.failed.emit(f"Cannot inspect this model: {_message(exc)}")
+            self.failed.emit(f"Cannot inspect this model: {first_line(exc)}")
 
     @pyqtSlot(str)
     def load(self, path: str) -> None:
@@ -79,7 +76,7 @@ class InspectorWorker(QObject):
 
             self._adopt(load_model(path), Path(path).name)
         except Exception as exc:
-            self.failed.emit(_message(exc))
+            self.failed.emit(first_line(exc))
 
     @pyqtSlot(int, object)
     def compute(self, request: int, image) -> None:
@@ -91,7 +88,7 @@ class InspectorWorker(QObject):
             probabilities = np.asarray(activations[-1]).ravel()
             self.computed.emit(Inspection(request, np.asarray(image), activations, probabilities))
         except Exception as exc:
-            self.failed.emit(f"The model could not run on this input: {_message(exc)}")
+            self.failed.emit(f"The model could not run on this input: {first_line(exc)}")
 
     @pyqtSlot(object, int, object, int)
     def replay(self, image, layer_index: int, cell, channel: int) -> None:
@@ -101,7 +98,7 @@ class InspectorWorker(QObject):
         try:
             self.replayed.emit(self._inspector.replay(image, layer_index, cell, channel))
         except Exception as exc:
-            self.failed.emit(_message(exc))
+            self.failed.emit(first_line(exc))
 
 
 class InspectorThread:

@@ -16,6 +16,8 @@ from pathlib import Path
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
+from convviz.core.errors import first_line
+
 from convviz.training.events import BatchEnd, DataReady, EpochEnd, Failed, Finished, ModelReady, Probe
 from convviz.training.history import TrainingHistory
 from convviz.ui.message_bar import MessageBar
@@ -241,7 +243,7 @@ class TrainingTab(QWidget):
             self._show_failure(event.message, event.details)
 
     def _on_error(self, exc: Exception) -> None:
-        self._show_failure(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        self._show_failure(first_line(exc))
 
     def _show_failure(self, message: str, details: str = "") -> None:
         self.messages.show_error(message)
