@@ -12,9 +12,8 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 
 from convviz.arithmetic.layer_stack import LayerSpec, stack_rows  # noqa: E402
 from convviz.training.events import DataReady  # noqa: E402
-from convviz.training.models import CUSTOM, MODEL_PRESETS  # noqa: E402
+from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count  # noqa: E402
 from convviz.ui.training.layer_editor import FAULT_MARK, OUTPUT_COL, PARAMS_COL, LayerEditor  # noqa: E402
-from convviz.ui.training.preset_params import preset_param_count  # noqa: E402
 from convviz.ui.training.summary_table import keras_shape  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")
@@ -41,7 +40,8 @@ def _keras_rows(specs, input_shape):
     from convviz.training.layer_builder import build_from_specs
 
     model = build_from_specs(specs, input_shape)
-    return [(keras_shape(tuple(layer.output.shape[1:])), f"{layer.count_params():,}") for layer in model.layers], model
+    return [(keras_shape(tuple(layer.output.shape[1:])), f"{layer.count_params():,}")
+            for layer in model.layers[1:]], model  # [0] is the input
 
 
 def _keras_unchecked(specs, input_shape):

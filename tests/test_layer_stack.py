@@ -44,8 +44,9 @@ def test_shapes_and_params_equal_keras(seed):
     specs = random_specs(rng, input_shape)
     rows = stack_rows(specs, input_shape)
     model = build_from_specs(specs, input_shape)
-    keras_shapes = [tuple(layer.output.shape[1:]) for layer in model.layers]
-    keras_params = [layer.count_params() for layer in model.layers]
+    layers = model.layers[1:]  # [0] is the input
+    keras_shapes = [tuple(layer.output.shape[1:]) for layer in layers]
+    keras_params = [layer.count_params() for layer in layers]
     assert [row.output_shape for row in rows] == keras_shapes, specs
     assert [row.params for row in rows] == keras_params, specs
     spatial = [s for s, row in zip(specs, rows) if len(row.output_shape) == 3]

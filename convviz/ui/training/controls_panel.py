@@ -19,8 +19,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from convviz.training.models import CUSTOM, MODEL_PRESETS
-from convviz.ui.training.preset_params import preset_param_count
+from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count
 
 MNIST_AUTO = "mnist"
 
@@ -185,6 +184,5 @@ class TrainingControls(QGroupBox):
                               "which shows every output shape and weight count.")
             return
         preset = MODEL_PRESETS[name]
-        count = preset_param_count(name)
-        self.params.setText(f"<b>{count:,} parameters</b>" if count else "")
+        self.params.setText(f"<b>{preset_param_count(name):,} parameters</b>")
         self.note.setText(f"{preset.description}.<br>{preset.note}")
