@@ -10,7 +10,7 @@ import pyqtgraph as pg
 os.environ["CONVVIZ_OFFLINE"] = "1"
 
 from convviz.ui.training.activations_panel import layer_image  # noqa: E402
-from convviz.ui.training.preset_params import preset_param_count  # noqa: E402
+from convviz.training.models import preset_param_count  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
 from convviz.ui.training.tiling import grid_shape  # noqa: E402
 
