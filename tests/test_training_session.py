@@ -265,7 +265,7 @@ def test_config_rejects_bad_values(changes, fragment):
 
 def test_a_second_run_reuses_the_compiled_model_and_trains_exactly_as_a_fresh_one():
     from convviz.arithmetic.layer_stack import LayerSpec
-    from convviz.training import session as session_module
+    from convviz.training import compiled_models
 
     layers = (LayerSpec("Conv2D", filters=4), LayerSpec("MaxPooling2D", kernel=2),
               LayerSpec("Dropout", rate=0.3), LayerSpec("Flatten"), LayerSpec("Dense", units=16))
@@ -279,14 +279,15 @@ def test_a_second_run_reuses_the_compiled_model_and_trains_exactly_as_a_fresh_on
         probe = [e for e in received if isinstance(e, events.Probe)][-1]
         return session.model, batches, probe
 
-    session_module._COMPILED.clear()
+    compiled_models.clear()
     first_model, first_losses, first_probe = run()
+    assert compiled_models.count() == 1
     second_model, second_losses, second_probe = run()
     assert second_model is first_model  # same compiled model, so no new traced functions
     np.testing.assert_allclose(second_losses, first_losses, rtol=1e-6)
     for name, kernel in first_probe.kernels.items():
         np.testing.assert_allclose(second_probe.kernels[name], kernel, rtol=1e-6, atol=1e-7)
-    session_module._COMPILED.clear()
+    compiled_models.clear()
     fresh_model, fresh_losses, _ = run()
     assert fresh_model is not first_model
     np.testing.assert_allclose(fresh_losses, first_losses, rtol=1e-6)

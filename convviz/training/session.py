@@ -35,78 +35,27 @@ import math
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from convviz.arithmetic.layer_stack import LayerSpec
 from convviz.core.errors import first_line
+from convviz.training import compiled_models
 from convviz.training.data import Dataset, load_dataset
 from convviz.training.errors import DataError, ModelFileError, ModelFitError
 from convviz.training.evaluation import evaluate_model
 from convviz.training.events import (
     BatchEnd, DataReady, EpochEnd, Failed, Finished, LayerInfo, ModelReady, TrainingEvent,
 )
-from convviz.training.models import CUSTOM, MODEL_PRESETS, build_custom_model, build_model
+from convviz.training.models import CUSTOM, build_custom_model, build_model
 from convviz.training.probes import Prober, probed_layers
-from convviz.training.strategies import check_strategy, make_strategy
+from convviz.training.strategies import make_strategy
+from convviz.training.training_config import TrainingConfig
 
 __all__ = ["TrainingConfig", "TrainingSession", "model_ready_event"]
 
 Emit = Callable[[TrainingEvent], None]
 VALIDATION_BATCH_SIZE = 256
-
-
-def _whole(value, name: str, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """What to train: data ("mnist", "fashion_mnist", "cifar10" or a path), model, hyperparameters.
-
-    ``model`` is a preset name or ``"custom"``, which builds ``layers`` (a sequence of
-    LayerSpec) with a softmax head. ``limit`` keeps at most that many samples per split;
-    ``probe_every`` is the number of batches between probes (0: only before training and at each
-    epoch end); ``strategy`` is None, "default" or "mirrored". Invalid values
-    raise ValueError with a one-line message.
-    """
-
-    data: str = "mnist"
-    model: str = "seed"
-    epochs: int = 5
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    limit: int | None = None
-    probe_every: int = 20
-    seed: int = 0
-    layers: tuple[LayerSpec, ...] = ()
-    strategy: str | None = None
-
-    def __post_init__(self):
-        _whole(self.epochs, "epochs", 1)
-        _whole(self.batch_size, "batch size", 1)
-        if self.limit is not None:
-            _whole(self.limit, "limit", 1)
-        _whole(self.probe_every, "probe_every", 0)
-        _whole(self.seed, "seed", 0)
-        rate = self.learning_rate
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-            raise ValueError(f"learning rate must be a positive number, not {rate!r}")
-        if self.model not in MODEL_PRESETS and self.model != CUSTOM:
-            raise ValueError(f"unknown model {self.model!r}; choose one of "
-                             f"{', '.join(MODEL_PRESETS)} or {CUSTOM}")
-        object.__setattr__(self, "layers", tuple(self.layers or ()))
-        if self.model == CUSTOM:
-            if not self.layers:
-                raise ValueError("a custom model needs its layers: TrainingConfig(model='custom', layers=(...))")
-            if not all(isinstance(spec, LayerSpec) for spec in self.layers):
-                raise ValueError("a custom model's layers must be LayerSpec objects")
-        elif self.layers:
-            raise ValueError(f"layers are only used with model='custom', not with the {self.model} preset")
-        check_strategy(self.strategy)
 
 
 def model_ready_event(model) -> ModelReady:
@@ -154,7 +103,7 @@ class TrainingSession:
         self._started = False
         self._emit: Emit | None = None
         self._prober: Prober | None = None
-        self._compiled: _Compiled | None = None
+        self._compiled: compiled_models.CompiledModel | None = None
         self.strategy = None  # the tf.distribute strategy the model was built under, if any
 
     # -- control, from any thread -------------------------------------------------------------
@@ -204,8 +153,7 @@ class TrainingSession:
                 pass
         finally:
             self._paused_now.clear()
-            if getattr(self, "_compiled", None) is not None:
-                self._compiled.in_use = False
+            compiled_models.release(getattr(self, "_compiled", None))
 
     def _run(self) -> None:
         import keras
@@ -223,7 +171,7 @@ class TrainingSession:
         emit(DataReady(source=data.source, is_fallback=data.is_fallback, shapes=data.shapes,
                        preview_images=preview.copy(), preview_labels=data.labels_train[:9].copy(),
                        class_names=tuple(data.class_names)))
-        self._compiled = _take_compiled(self._reuse_key(), self._build_in_scope)
+        self._compiled = compiled_models.take(self._reuse_key(), self._build_in_scope)
         self.model = self._compiled.model
         emit(model_ready_event(self.model))
         self._prober = self._compiled.prober_for(data.x_val[0], data.labels_val[0])
@@ -367,55 +315,3 @@ def _bridge_callback(session: TrainingSession):
             session._on_epoch_end(epoch, logs or {})
 
     return SessionBridge()
-
-
-class _Compiled:
-    """A built, compiled model kept for the next run of the same architecture, seed and data shape.
-
-    Keras keeps every traced training function alive for the life of the process
-    (keras-team/keras#21090): a fresh model per run costs ~6.5 MB that never comes back.
-    Reusing the compiled model reuses its traces; putting every model and optimizer variable
-    back to its value at build time makes the next run exactly the run a fresh model gives.
-    """
-
-    def __init__(self, model):
-        self.model = model
-        self.in_use = False
-        self._initial = [variable.numpy() for variable in model.variables]
-        self._prober: Prober | None = None
-        self._sample: np.ndarray | None = None
-
-    def reset(self) -> None:
-        """Put the weights, the random-seed state and the optimizer back as they were built."""
-        for variable, value in zip(self.model.variables, self._initial):
-            variable.assign(value)
-        optimizer = self.model.optimizer
-        if optimizer is not None:
-            # Slots (RMSprop's averages, momenta) and the step counter all start at zero;
-            # the learning rate is compiled in and never changes during fit.
-            for variable in optimizer.variables:
-                if "learning_rate" not in variable.path:
-                    variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-        self.model.stop_training = False
-
-    def prober_for(self, sample: np.ndarray, label: int) -> Prober:
-        """The prober for ``sample``, kept (with its traced function) while the sample is the same."""
-        if self._prober is None or self._sample is None or not np.array_equal(self._sample, sample):
-            self._prober = Prober(self.model, sample, label)
-            self._sample = np.array(sample)
-        return self._prober
-
-
-_COMPILED: dict[tuple, _Compiled] = {}
-
-
-def _take_compiled(key: tuple, build) -> _Compiled:
-    """The kept model for ``key``, reset, or a newly built one (kept for next time)."""
-    entry = _COMPILED.get(key)
-    if entry is None or entry.in_use:
-        entry = _Compiled(build())
-        _COMPILED[key] = entry
-    else:
-        entry.reset()
-    entry.in_use = True
-    return entry
