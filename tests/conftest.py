@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 @pytest.fixture
 def training_tab(qtbot):
     """A shown Training tab; afterwards its worker must have stopped."""
-    from convviz.ui.training import TrainingTab
+    from convviz.ui.training.training_tab import TrainingTab
 
     widget = TrainingTab()
     qtbot.addWidget(widget)

@@ -7,7 +7,7 @@ from PyQt6.QtTest import QTest
 
 keras = pytest.importorskip("keras")
 
-from convviz.ui.inspector import InspectorTab  # noqa: E402
+from convviz.ui.inspector.inspector_tab import InspectorTab  # noqa: E402
 from convviz.ui.studio.studio_state import StudioState  # noqa: E402
 
 
@@ -87,7 +87,7 @@ def test_clicking_a_cell_shows_its_receptive_field_and_replays_it(qtbot, tab, mo
         qtbot.mouseClick(tab.replay_panel.to_studio, Qt.MouseButton.LeftButton)
     channel = int(tab.replay_panel.channel.currentData())
     state = StudioState()
-    state.show_feature_map(**request.args[0])
+    state.show_request(request.args[0])
     kind, step = state.current()
     assert kind == "conv" and step.position == (5, 6)
     assert float(step.value) == pytest.approx(replay.contributions[channel], rel=1e-5, abs=1e-6)
@@ -100,10 +100,10 @@ def test_pool_cells_replay_through_the_studio_pooling_stage(qtbot, tab, model):
         tab.pick_cell(1, 2, 3, 4)  # pool1, channel 2
     replay = blocker.args[0]
     assert replay.value == pytest.approx(replay.model_value, rel=1e-5)
-    from convviz.ui.inspector.studio_replay import studio_request
+    from convviz.core.replay_request import studio_request
 
     state = StudioState()
-    state.show_feature_map(**studio_request(replay, replay.channel))
+    state.show_request(studio_request(replay, replay.channel))
     kind, step = state.current()
     assert kind == "pool" and step.position == (3, 4)
     assert float(step.value) == pytest.approx(replay.model_value, rel=1e-5)

@@ -213,7 +213,7 @@ def test_bad_train_arguments(tmp_path, capsys, monkeypatch, args, words):
 def test_bad_data_in_the_training_tab(qtbot, tmp_path):
     """The Training tab itself: each bad file gives the loader's message in its MessageBar."""
     from convviz.training.data import load_dataset
-    from convviz.ui.training import TrainingTab
+    from convviz.ui.training.training_tab import TrainingTab
 
     tab = TrainingTab()
     qtbot.addWidget(tab)
@@ -319,7 +319,7 @@ def test_bad_model_files_on_the_cli(bad_models, capsys, case):
 def test_bad_model_files_in_the_inspector(qtbot, bad_models):
     """The Inspector's Load .keras: the loader's one-line message in its MessageBar, no model taken."""
     from convviz.training.storage import load_model
-    from convviz.ui.inspector import InspectorTab
+    from convviz.ui.inspector.inspector_tab import InspectorTab
 
     folder, table = bad_models
     before = snapshot(folder)
@@ -409,7 +409,7 @@ def test_bad_studio_settings_on_the_cli(tmp_path, capsys, args, words):
 @pytest.fixture
 def studio(qtbot):
     from convviz.ui.launch import configure_pyqtgraph
-    from convviz.ui.studio import StudioTab
+    from convviz.ui.studio.studio_tab import StudioTab
 
     configure_pyqtgraph()
     tab = StudioTab()
@@ -462,7 +462,7 @@ def test_out_of_range_values_cannot_reach_the_studio(studio, qtbot):
     """0, negative and 10,000 typed or set into the spin boxes are clamped: no error, no huge map."""
     from PyQt6.QtCore import Qt
 
-    from convviz.ui.studio.studio_model import MAX_INPUT_SIZE
+    from convviz.core.studio import MAX_INPUT_SIZE
 
     c = studio.controls
     c.input_kind.setCurrentIndex(c.input_kind.findData("random"))
@@ -484,7 +484,7 @@ def test_out_of_range_values_cannot_reach_the_studio(studio, qtbot):
 def test_a_crash_in_the_training_thread_reaches_the_message_bar(qtbot, monkeypatch):
     """A fault while the worker loads the data (the mid-training fault: tests/test_training_tab.py)."""
     import convviz.training.session as session_module
-    from convviz.ui.training import TrainingTab
+    from convviz.ui.training.training_tab import TrainingTab
 
     def broken_loader(*args, **kwargs):
         raise RuntimeError("injected fault in the data loader")
@@ -569,13 +569,13 @@ def test_studio_export_faults_keep_the_previous_file(studio, tmp_path, monkeypat
     """Disk full midway through a GIF or a PNG, and a refused folder: one message, old file intact."""
     from PIL import Image
 
-    from convviz.ui.studio import export
+    from convviz.core import gif_stream
 
     studio.controls.input_kind.setCurrentIndex(studio.controls.input_kind.findData("seed"))
     gif, png = tmp_path / "anim.gif", tmp_path / "frame.png"
     gif.write_bytes(b"previous gif")
     png.write_bytes(b"previous png")
-    real_add, frames = export.GifStream.add, []
+    real_add, frames = gif_stream.GifStream.add, []
 
     def add_until_full(self, frame):
         frames.append(1)
@@ -585,7 +585,7 @@ def test_studio_export_faults_keep_the_previous_file(studio, tmp_path, monkeypat
         real_add(self, frame)
 
     with monkeypatch.context() as patch:
-        patch.setattr(export.GifStream, "add", add_until_full)
+        patch.setattr(gif_stream.GifStream, "add", add_until_full)
         assert studio.export_gif_to(gif) is None
     assert studio.message_bar.level == "error"
     assert studio.message_bar.text == "Could not export the animation to anim.gif: No space left on device"

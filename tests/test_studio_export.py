@@ -7,7 +7,8 @@ from PIL import Image
 
 from convviz.arithmetic import conv_output_shape, pool_output_shape
 from convviz.ui.launch import configure_pyqtgraph
-from convviz.ui.studio import StudioTab, export
+from convviz.ui.studio import export
+from convviz.ui.studio.studio_tab import StudioTab
 from convviz.atomic import atomic_write
 
 

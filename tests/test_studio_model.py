@@ -12,7 +12,8 @@ from convviz.arithmetic.presets import (
 from convviz.assets import bundled_digits
 from convviz.ui.studio.dot_product_view import dot_product_text
 from convviz.ui.studio.formula_panel import KERAS_NOTE, formula_lines
-from convviz.ui.studio.studio_model import StudioSettings, compute_studio, settings_slug
+from convviz.core.studio import StudioSettings, compute_studio
+from convviz.core.studio_text import settings_slug
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 3), (3, 3), (4, 4), (5, 2), (9, 9)])

@@ -8,7 +8,7 @@ from convviz.arithmetic import conv2d, conv_output_shape, conv_steps, pool2d, po
 from convviz.arithmetic.presets import SEED_INPUT, SEED_KERNEL, random_input
 from convviz.assets import bundled_digits
 from convviz.ui.launch import configure_pyqtgraph
-from convviz.ui.studio import StudioTab
+from convviz.ui.studio.studio_tab import StudioTab
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 from convviz.ui.training.activations_panel import layer_image  # noqa: E402
 from convviz.training.models import preset_param_count  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
-from convviz.ui.training.tiling import grid_shape  # noqa: E402
+from convviz.core.tiling import grid_shape  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 RUN_TIMEOUT_MS = 120_000  # generous: two shared cores, TensorFlow starts inside the first run

@@ -13,9 +13,9 @@ import convviz.training.session as session_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
     BatchEnd, EpochEnd, LayerInfo, Probe,
 )
-from convviz.ui.training import TrainingTab  # noqa: E402
+from convviz.ui.training.training_tab import TrainingTab  # noqa: E402
 from convviz.ui.training.curves_panel import batch_value  # noqa: E402
-from convviz.ui.training.tiling import grid_shape, strip, tile_maps  # noqa: E402
+from convviz.core.tiling import grid_shape, strip, tile_maps  # noqa: E402
 from scripted_session import ScriptedSession  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")

@@ -16,10 +16,10 @@ import convviz.ui.training.timeline_bar as timeline_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
     LayerInfo, Probe,
 )
-from convviz.ui.training import TrainingTab  # noqa: E402
+from convviz.ui.training.training_tab import TrainingTab  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
 from convviz.ui.training.timeline_gif import CAPTION_HEIGHT  # noqa: E402
-from convviz.ui.training.tiling import grid_shape, tile_maps  # noqa: E402
+from convviz.core.tiling import grid_shape, tile_maps  # noqa: E402
 from scripted_session import ScriptedSession  # noqa: E402
 
 pg.setConfigOptions(imageAxisOrder="row-major")

@@ -1,6 +1,7 @@
 """``convviz animate``: the studio's animation as a GIF (one frame per step) or one step as a PNG.
 
-Renders with the studio's own views, offscreen, so files look like the app.
+Settings and steps come from :mod:`convviz.core.studio` (no Qt); only the pixels are drawn
+with the studio's own views, offscreen, so files look like the app.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _padding(text: str):
 def build_settings(args):
     """Turn parsed arguments into StudioSettings; CliError for anything out of range."""
     from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset
-    from convviz.ui.studio.studio_model import MAX_INPUT_SIZE, MIN_INPUT_SIZE, StudioSettings, digit_count
+    from convviz.core.studio import MAX_INPUT_SIZE, MIN_INPUT_SIZE, StudioSettings, digit_count
 
     kind, digit = args.input.strip().lower(), 0
     if kind.startswith("digit:"):
@@ -138,7 +139,7 @@ def ensure_qapplication():
 
 def run(args) -> int:
     """Run ``convviz animate``: validate, compute the steps, render, write atomically."""
-    from convviz.ui.studio.studio_model import compute_studio
+    from convviz.core.studio import compute_studio
 
     path = Path(args.out)
     ext = path.suffix.lower()
@@ -155,7 +156,8 @@ def run(args) -> int:
     if not 1 <= step <= total:
         raise CliError(f"--step must be between 1 and {total} (there are {total} steps), got {step}")
     app = ensure_qapplication()  # noqa: F841 (kept alive while rendering)
-    from convviz.ui.studio.export import export_gif, export_png, write_problem
+    from convviz.core.errors import first_line
+    from convviz.ui.studio.export import export_gif, export_png
 
     try:
         if ext == ".png":
@@ -167,5 +169,5 @@ def run(args) -> int:
             export_gif(result, path, fps=args.fps)
             print(f"wrote {path} ({total} frames)")
     except (OSError, ValueError) as exc:
-        raise CliError(f"could not write {path}: {write_problem(exc)}") from None
+        raise CliError(f"could not write {path}: {first_line(exc)}") from None
     return 0

@@ -6,9 +6,10 @@ from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from convviz import __version__
-from convviz.ui.inspector import InspectorTab
-from convviz.ui.studio import StudioTab
-from convviz.ui.training import TrainingTab
+from convviz.core.replay_request import StudioRequest
+from convviz.ui.inspector.inspector_tab import InspectorTab
+from convviz.ui.studio.studio_tab import StudioTab
+from convviz.ui.training.training_tab import TrainingTab
 
 ABOUT_TEXT = f"""<h3>convviz {__version__}</h3>
 <p>See what a convolutional neural network does: a convolution studio, a live Keras
@@ -40,9 +41,9 @@ class MainWindow(QMainWindow):
         self.inspector.studioRequested.connect(self.replay_in_studio)
         self.training.modelAvailable.connect(self.inspector.use_model)
 
-    def replay_in_studio(self, request: dict) -> None:
+    def replay_in_studio(self, request: StudioRequest) -> None:
         """Animate a computation the inspector picked, on the studio's tab."""
-        self.studio.state.show_feature_map(**request)
+        self.studio.state.show_request(request)
         self.tabs.setCurrentWidget(self.studio)
 
     def _build_menus(self) -> None:

@@ -53,7 +53,7 @@ def _mouse(widget, kind, x, y, buttons):
 
 def drawing_rate(app, model, seconds: float) -> float:
     """Tab updates per second while a stroke is drawn continuously."""
-    from convviz.ui.inspector import InspectorTab
+    from convviz.ui.inspector.inspector_tab import InspectorTab
     from convviz.ui.launch import configure_pyqtgraph
 
     configure_pyqtgraph()

@@ -97,7 +97,7 @@ def bench_tab(epochs: int, batch_size: int, panel: str, refresh_ms: int, coalesc
     from PyQt6.QtCore import QEventLoop, Qt, QTimer
 
     import convviz.training.session as session_module
-    from convviz.ui.training import TrainingTab
+    from convviz.ui.training.training_tab import TrainingTab
 
     times: dict[int, list[float]] = {}
     record = _recorder(times)
@@ -152,7 +152,7 @@ def bench_close(batch_size: int) -> float:
     """Seconds ``shutdown()`` takes when called mid-epoch (what closing the window costs)."""
     from PyQt6.QtCore import QEventLoop, QTimer
 
-    from convviz.ui.training import TrainingTab
+    from convviz.ui.training.training_tab import TrainingTab
 
     tab = TrainingTab()
     tab.show()

@@ -1,5 +1,1 @@
-"""The inspector tab: a trained model explained on a digit you draw or pick."""
-
-from convviz.ui.inspector.inspector_tab import InspectorTab
-
-__all__ = ["InspectorTab"]
+"""The inspector tab (``inspector_tab.InspectorTab``): a trained model explained on a digit you draw or pick."""

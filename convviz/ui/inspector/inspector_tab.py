@@ -54,7 +54,7 @@ class InspectorTab(QWidget):
     _load = pyqtSignal(str)
     _use_model = pyqtSignal(object, str)
     _replay = pyqtSignal(object, int, object, int)
-    studioRequested = pyqtSignal(dict)  # keyword arguments for StudioState.show_feature_map
+    studioRequested = pyqtSignal(object)  # a convviz.core.replay_request.StudioRequest
     inspected = pyqtSignal()  # a forward pass was drawn
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -272,7 +272,7 @@ class InspectorTab(QWidget):
                                         "pooling cells can be replayed.")
 
     def _to_studio(self, replay, channel: int) -> None:
-        from convviz.ui.inspector.studio_replay import studio_request
+        from convviz.core.replay_request import studio_request
 
         self.studioRequested.emit(studio_request(replay, channel))
 

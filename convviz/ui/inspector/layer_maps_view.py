@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
-from convviz.ui.training.tiling import grid_shape, strip, tile_maps
+from convviz.core.tiling import grid_shape, strip, tile_maps
 
 COLUMNS = 4
 GAP = 1

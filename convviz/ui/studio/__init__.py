@@ -1,5 +1,1 @@
-"""The convolution studio tab."""
-
-from convviz.ui.studio.studio_tab import StudioTab
-
-__all__ = ["StudioTab"]
+"""The convolution studio tab (``studio_tab.StudioTab``); its computation is ``convviz.core.studio``."""

@@ -13,8 +13,8 @@ from PyQt6.QtWidgets import (
 )
 
 from convviz.arithmetic.presets import KERNEL_PRESETS
-from convviz.ui.studio.studio_model import INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
-from convviz.ui.studio.studio_state import CUSTOM, StudioState
+from convviz.core.studio import CUSTOM, INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
+from convviz.ui.studio.studio_state import StudioState
 
 PADDING_MODES = ("valid", "same", "explicit")
 

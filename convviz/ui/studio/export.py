@@ -1,11 +1,9 @@
 """Frames and animations of the studio as files: PNG of one step, GIF of every step.
 
 Frames are rendered by an offscreen :class:`StudioCanvas`, so they look like the
-app. Files are written atomically: into a temporary file in the target folder,
-then ``os.replace``; a failed or cancelled export leaves any existing file as it was.
-GIFs are streamed frame by frame (one frame per step, only the changed rectangle
-stored) with one palette for the whole animation, so a 64×64 map's 4096 frames
-need neither much memory nor much disk.
+app; the GIF stream and the atomic write are :mod:`convviz.core.gif_stream`'s
+(only this module's rendering needs Qt). A failed or cancelled export leaves any
+existing file as it was.
 """
 
 from __future__ import annotations
@@ -13,33 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import Image
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QImage
 from PyQt6.QtWidgets import QLabel
 
 from convviz.atomic import atomic_write
-
+from convviz.core.gif_stream import check_extension, write_frames_gif
+from convviz.core.studio import StudioResult
+from convviz.core.studio_text import settings_text
 from convviz.ui.studio.studio_canvas import StudioCanvas
-from convviz.ui.studio.studio_model import StudioResult, settings_text
 
 PNG_SIZE = (1280, 760)
 GIF_SIZE = (880, 500)
-EXTENSIONS = (".png", ".gif")
-TRANSPARENT = 255  # palette index kept free (frames are quantized to 255 colours) for "unchanged"
-
-
-class ExportCancelled(Exception):
-    """The user stopped an export before it finished."""
-
-
-def write_problem(exc: BaseException) -> str:
-    """A failed export in a few words: an OSError's reason ("No space left on device") without
-    its errno and the temporary file's name, which mean nothing to the user; else the message."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
@@ -75,15 +59,6 @@ class FrameRenderer:
         self.canvas.deleteLater()
 
 
-def check_extension(path, expected: str | None = None) -> str:
-    """Return the lower-case extension of ``path``; ValueError if it is not .png/.gif (or ``expected``)."""
-    ext = Path(path).suffix.lower()
-    allowed = (expected,) if expected else EXTENSIONS
-    if ext not in allowed:
-        raise ValueError(f"cannot write {Path(path).name!r}: the file name must end in {' or '.join(allowed)}")
-    return ext
-
-
 def export_png(result: StudioResult, index: int, path, size=PNG_SIZE) -> Path:
     """Write step ``index`` of ``result`` to ``path`` as a PNG."""
     check_extension(path, ".png")
@@ -102,82 +77,13 @@ def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
     """Write every step of ``result`` to ``path`` as a looping GIF, one frame per step.
 
     ``progress(done, total)`` is called after each frame; returning False cancels
-    (ExportCancelled is raised and nothing is written).
+    (:class:`~convviz.core.gif_stream.ExportCancelled` is raised and nothing is written).
     """
     check_extension(path, ".gif")
-    total = result.n_steps
-    if total == 0:
+    if result.n_steps == 0:
         raise ValueError(result.error or "there are no steps to animate")
     renderer = FrameRenderer(result, size, with_formulas=False)
     try:
-        palette = shared_palette([renderer.render(total - 1), renderer.render(0)])
-        delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
-
-        def write(temp: str) -> None:
-            with open(temp, "wb") as fp:
-                writer = GifStream(fp, palette, delay)
-                for index in range(total):
-                    writer.add(renderer.render(index))
-                    if progress is not None and progress(index + 1, total) is False:
-                        raise ExportCancelled("export cancelled")
-                writer.close()
-
-        return atomic_write(path, write)
+        return write_frames_gif(path, renderer.render, result.n_steps, fps, progress)
     finally:
         renderer.close()
-
-
-def shared_palette(images: list[Image.Image]) -> Image.Image:
-    """One 255-colour palette for a whole animation, fitted to a few sample frames."""
-    width = max(im.width for im in images)
-    sheet = Image.new("RGB", (width, sum(im.height for im in images)), "white")
-    y = 0
-    for im in images:
-        sheet.paste(im, (0, y))
-        y += im.height
-    return sheet.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-
-
-class GifStream:
-    """Writes a GIF one frame at a time: header, then each frame's changed rectangle."""
-
-    def __init__(self, fp, palette: Image.Image, delay: int) -> None:
-        self.fp, self.palette, self.delay = fp, palette, delay
-        self.previous: np.ndarray | None = None
-
-    def add(self, frame: Image.Image) -> None:
-        indexed = frame.quantize(palette=self.palette, dither=Image.Dither.NONE)
-        pixels = np.asarray(indexed)
-        transparency = None
-        if self.previous is None:
-            self._header(indexed.size)
-            box, part = (0, 0, *indexed.size), indexed
-        else:
-            changed = pixels != self.previous
-            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            # a frame identical to the last still gets written (as one pixel): one frame per step
-            box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1) if len(rows) else (0, 0, 1, 1)
-            x0, y0, x1, y1 = box
-            # unchanged pixels become transparent: long runs of one index compress to almost nothing
-            delta = np.where(changed[y0:y1, x0:x1], pixels[y0:y1, x0:x1], TRANSPARENT).astype(np.uint8)
-            part = Image.fromarray(delta, mode="P")
-            part.putpalette(self.palette.getpalette())
-            transparency = TRANSPARENT
-        self.previous = pixels
-        params = {"duration": self.delay * 10, "disposal": 1}
-        if transparency is not None:
-            params["transparency"] = transparency
-        for chunk in GifImagePlugin.getdata(part, offset=box[:2], **params):
-            self.fp.write(chunk)
-
-    def _header(self, size: tuple[int, int]) -> None:
-        width, height = size
-        colours = (self.palette.getpalette() or [])[:768]
-        colours += [0] * (768 - len(colours))
-        self.fp.write(b"GIF89a" + width.to_bytes(2, "little") + height.to_bytes(2, "little")
-                      + bytes([0xF7, 0, 0]) + bytes(colours))
-        self.fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
-
-    def close(self) -> None:
-        """Write the GIF trailer."""
-        self.fp.write(b";")

@@ -15,7 +15,7 @@ from convviz.arithmetic import (
     same_padding_notes,
     same_size_notes,
 )
-from convviz.ui.studio.studio_model import StudioResult
+from convviz.core.studio import StudioResult
 
 KERAS_NOTE = (
     "Keras refuses stride > 1 together with dilation > 1 in Conv2D; "
@@ -55,7 +55,7 @@ def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
         if result.pool_error:
             lines.append(("error", result.pool_error))
         else:
-            stride = s.pool_stride or s.pool_size
+            stride = s.effective_pool_stride
             for name, n in (("rows", result.output.shape[0]), ("cols", result.output.shape[1])):
                 formula = pool_output_formula(n, s.pool_size, stride, s.pool_padding)
                 lines.append(("formula", f"Pooled {name}: {formula.text}"))

@@ -10,11 +10,11 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.arithmetic import effective_kernel
+from convviz.core.studio import StudioResult
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
-from convviz.ui.studio.studio_model import StudioResult
 from convviz.ui.studio.value_format import format_value
 
 
@@ -117,7 +117,7 @@ class StudioCanvas(QWidget):
             self.pool_view.set_message(result.pool_error)
         elif pooled:
             ph, pw = result.pooled.shape
-            stride = s.pool_stride or s.pool_size
+            stride = s.effective_pool_stride
             self.pool_panel.title.setText(f"Pooled {ph}×{pw}\n{s.pool_mode} {s.pool_size}×{s.pool_size}, stride {stride}")
             self.pool_view.set_data(result.pooled)
 

@@ -11,15 +11,8 @@ import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset, preset_sizes, resize_kernel, resize_map
-from convviz.ui.studio.studio_model import (
-    MNIST_SIZE,
-    StudioResult,
-    StudioSettings,
-    build_input,
-    compute_studio,
-)
-
-CUSTOM = "custom"
+from convviz.core.replay_request import StudioRequest
+from convviz.core.studio import CUSTOM, MNIST_SIZE, StudioResult, StudioSettings, build_input, compute_studio
 
 
 class StudioState(QObject):
@@ -61,25 +54,13 @@ class StudioState(QObject):
             changes["input_size"] = self.settings.model_map.shape[0]
         self.update(**changes)
 
-    def show_feature_map(self, x: np.ndarray, kernel: np.ndarray, caption: str, stride: int = 1,
-                         padding="valid", dilation: int = 1, pool: dict | None = None,
-                         step: int = 0, note: str = "") -> None:
-        """Animate a real feature map ``x`` (2-D) with ``kernel``, e.g. a trained layer's input
-        and learned weights; ``pool`` holds pooling settings (mode, size, stride, padding) or None.
-        Goes to ``step`` afterwards; ``note`` says how the model completes the cell."""
-        x = np.asarray(x, dtype=np.float64)
-        pool_changes = {"pool": False}
-        if pool:
-            pool_changes = {"pool": True, "pool_mode": pool["mode"], "pool_size": pool["size"],
-                            "pool_stride": pool.get("stride"), "pool_padding": pool.get("padding", "valid")}
-        self.settings = self.settings.with_(
-            input_kind="model", model_map=x, caption=caption, model_note=note, input_size=x.shape[0],
-            kernel=np.asarray(kernel, dtype=np.float64), kernel_preset=CUSTOM,
-            stride=int(stride), padding=padding, dilation=int(dilation), **pool_changes,
-        )
+    def show_request(self, request: StudioRequest) -> None:
+        """Animate a real feature map sent by the inspector and go to the step of its cell."""
+        self.settings = request.settings(self.settings)
         self.index = 0
         self.recompute()
-        self.set_step(step)
+        if self.result.error is None and self.result.pool_error is None:
+            self.set_step(self.result.step_index(*request.cell))
 
     def set_input_size(self, size: int) -> None:
         """Change the input side (random, checker and drawn inputs)."""

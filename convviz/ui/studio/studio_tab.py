@@ -13,11 +13,13 @@ from PyQt6.QtWidgets import (
     QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from convviz.core.errors import first_line
+from convviz.core.gif_stream import ExportCancelled
+from convviz.core.studio_text import settings_slug
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.studio.controls_panel import ControlsPanel
-from convviz.ui.studio.export import ExportCancelled, export_gif, export_png, write_problem
+from convviz.ui.studio.export import export_gif, export_png
 from convviz.ui.studio.studio_canvas import StudioCanvas
-from convviz.ui.studio.studio_model import settings_slug
 from convviz.ui.studio.studio_state import StudioState
 from convviz.ui.studio.transport_bar import TransportBar
 
@@ -141,7 +143,7 @@ class StudioTab(QWidget):
         try:
             written = export_png(self.state.result, self.state.index, path)
         except Exception as exc:  # noqa: BLE001 (any failure is shown, the window stays alive)
-            self.message_bar.show_error(f"Could not export the frame to {Path(path).name}: {write_problem(exc)}")
+            self.message_bar.show_error(f"Could not export the frame to {Path(path).name}: {first_line(exc)}")
             return None
         self.message_bar.show_info(f"Saved the frame to {written}")
         return written
@@ -156,7 +158,7 @@ class StudioTab(QWidget):
             self.message_bar.show_info("GIF export cancelled; nothing was written.")
             return None
         except Exception as exc:  # noqa: BLE001
-            self.message_bar.show_error(f"Could not export the animation to {Path(path).name}: {write_problem(exc)}")
+            self.message_bar.show_error(f"Could not export the animation to {Path(path).name}: {first_line(exc)}")
             return None
         self.message_bar.show_info(f"Saved {self.state.n_steps} frames to {written}")
         return written

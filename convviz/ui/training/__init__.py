@@ -1,5 +1,1 @@
-"""The training lab tab."""
-
-from convviz.ui.training.training_tab import TrainingTab
-
-__all__ = ["TrainingTab"]
+"""The training lab tab (``training_tab.TrainingTab``)."""

@@ -1,7 +1,7 @@
 """The training timeline as a GIF: one captioned frame per kept snapshot, streamed and written atomically.
 
 Frames are grabbed from the real panels (Qt renders them offscreen), so they look like the app.
-The GIF writing itself is the studio's: one shared palette, only changed rectangles stored.
+The GIF writing itself is :func:`convviz.core.gif_stream.write_frames_gif`, the studio's too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from PIL import Image
 from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
-from convviz.atomic import atomic_write
-from convviz.ui.studio.export import GifStream, check_extension, qimage_to_pil, shared_palette
+from convviz.core.gif_stream import check_extension, write_frames_gif
+from convviz.ui.studio.export import qimage_to_pil
 
 CAPTION_HEIGHT = 28
 DEFAULT_FPS = 8
@@ -39,23 +39,13 @@ def captioned(pixmap: QPixmap, text: str) -> Image.Image:
     return qimage_to_pil(image)
 
 
-def write_frames_gif(path, render: Callable[[int], Image.Image], count: int, fps: float = DEFAULT_FPS) -> Path:
-    """Write ``render(0) .. render(count - 1)`` to ``path`` as a looping GIF, one frame each.
+def write_timeline_gif(path, render: Callable[[int], Image.Image], count: int, fps: float = DEFAULT_FPS) -> Path:
+    """Write ``render(0) .. render(count - 1)`` (one per snapshot) to ``path`` as a looping GIF.
 
-    Frames must all have the same size. Written to a temporary file in the same folder, then
-    moved into place: on any error no file (and no partial file) is left behind.
+    Atomic, like :func:`~convviz.core.gif_stream.write_frames_gif`; ValueError for a wrong
+    name or when there is no snapshot yet.
     """
     check_extension(path, ".gif")
     if count < 1:
         raise ValueError("there are no snapshots to animate yet: train first")
-    palette = shared_palette([render(count - 1), render(0)])
-    delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
-
-    def write(temp: str) -> None:
-        with open(temp, "wb") as fp:
-            writer = GifStream(fp, palette, delay)
-            for index in range(count):
-                writer.add(render(index))
-            writer.close()
-
-    return atomic_write(path, write)
+    return write_frames_gif(path, render, count, fps)

@@ -2,7 +2,8 @@
 
 :class:`StudioSettings` is every knob of the studio; :func:`compute_studio` turns
 it into a :class:`StudioResult` holding the input map, the engine's conv and pool
-steps and any error message. The window and ``convviz animate`` share both.
+steps and any error message. The window, ``convviz animate`` and the inspector's
+hand-off (:mod:`convviz.core.replay_request`) share them; no Qt, no TensorFlow.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ INPUT_KINDS = {
     "draw": "Draw your own",
     "model": "Feature map from a model",
 }
+CUSTOM = "custom"  # the kernel preset name of a kernel edited by hand or sent from a model
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +52,11 @@ class StudioSettings:
     pool_size: int = 2
     pool_stride: int | None = None
     pool_padding: str = "valid"
+
+    @property
+    def effective_pool_stride(self) -> int:
+        """The pooling stride in use: ``pool_stride``, or the pool size when it is None (as in Keras)."""
+        return self.pool_stride or self.pool_size
 
     def with_(self, **changes) -> "StudioSettings":
         """Return a copy with ``changes`` applied."""
@@ -150,6 +157,19 @@ class StudioResult:
             return "conv", self.conv_steps[index]
         return "pool", self.pool_steps[index - len(self.conv_steps)]
 
+    def step_index(self, kind: str, row: int, col: int) -> int:
+        """The global step index that computes output cell (``row``, ``col``) of ``kind``
+        ("conv": the convolution's output, "pool": the pooled map); ValueError if there is none."""
+        stage = {"conv": self.output, "pool": self.pooled}.get(kind)
+        if stage is None:
+            raise ValueError(f"there is no {kind} stage in these settings" if kind in ("conv", "pool")
+                             else f"unknown step kind {kind!r}: use conv or pool")
+        height, width = stage.shape
+        if not (0 <= row < height and 0 <= col < width):
+            raise ValueError(f"cell ({row}, {col}) is outside the {height}×{width} {kind} output")
+        offset = len(self.conv_steps) if kind == "pool" else 0
+        return offset + row * width + col
+
     @property
     def kernel(self) -> np.ndarray:
         """The kernel these steps use."""
@@ -175,43 +195,11 @@ def compute_studio(settings: StudioSettings) -> StudioResult:
         return result
     if s.pool:
         try:
-            result.pool_pads = padding_2d(result.output.shape, s.pool_size, s.pool_stride or s.pool_size,
+            result.pool_pads = padding_2d(result.output.shape, s.pool_size, s.effective_pool_stride,
                                           s.pool_padding)
-            result.pooled = pool2d(result.output, s.pool_size, s.pool_stride, s.pool_padding, s.pool_mode)
-            result.pool_steps = LazySteps(pool_steps(result.output, s.pool_size, s.pool_stride,
+            result.pooled = pool2d(result.output, s.pool_size, s.effective_pool_stride, s.pool_padding, s.pool_mode)
+            result.pool_steps = LazySteps(pool_steps(result.output, s.pool_size, s.effective_pool_stride,
                                                      s.pool_padding, s.pool_mode), result.pooled.size)
         except ValueError as exc:
             result.pool_error = f"pooling: {exc}"
     return result
-
-
-def settings_slug(settings: StudioSettings) -> str:
-    """A short file-name-safe description, e.g. ``seed5_k3x3_s1_valid_d1_maxpool2``."""
-    s = settings
-    kind = {"seed": "seed", "digit": f"digit{s.digit_index}"}.get(s.input_kind, s.input_kind)
-    size = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind, s.input_size)
-    if s.input_kind == "model" and s.model_map is not None:
-        size = s.model_map.shape[0]
-    if isinstance(s.padding, str):
-        pad = s.padding
-    else:
-        (t, b), (l, r) = s.padding
-        pad = f"pad{t}" if t == b == l == r else f"pad{t}-{b}-{l}-{r}"
-    kh, kw = s.kernel.shape
-    slug = f"{kind}{size}_k{kh}x{kw}-{s.kernel_preset}_s{s.stride}_{pad}_d{s.dilation}"
-    if s.pool:
-        slug += f"_{s.pool_mode}pool{s.pool_size}"
-        if s.pool_stride and s.pool_stride != s.pool_size:
-            slug += f"s{s.pool_stride}"
-    return slug
-
-
-def settings_text(settings: StudioSettings) -> str:
-    """The settings in words for a caption: ``kernel 3×3 (Sobel x) · stride 2 · padding same · …``."""
-    s = settings
-    kh, kw = s.kernel.shape
-    padding = s.padding if isinstance(s.padding, str) else "explicit {},{},{},{}".format(*s.padding[0], *s.padding[1])
-    text = f"kernel {kh}×{kw} ({s.kernel_preset}) · stride {s.stride} · padding {padding} · dilation {s.dilation}"
-    if s.pool:
-        text += f" · {s.pool_mode} pool {s.pool_size}, stride {s.pool_stride or s.pool_size}, {s.pool_padding}"
-    return text
