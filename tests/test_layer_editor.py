@@ -12,7 +12,7 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 
 from convviz.arithmetic.layer_stack import LayerSpec, stack_rows  # noqa: E402
 from convviz.training.events import DataReady  # noqa: E402
-from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count  # noqa: E402
+from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count, preset_specs  # noqa: E402
 from convviz.ui.training.layer_editor import FAULT_MARK, OUTPUT_COL, PARAMS_COL, LayerEditor  # noqa: E402
 from convviz.ui.training.summary_table import keras_shape  # noqa: E402
 
@@ -100,6 +100,15 @@ def test_add_remove_and_reorder_change_the_stack(qtbot, editor):
     assert editor.specs() == MODEL_PRESETS["seed-literal"].specs
     assert editor.total_params == preset_param_count("seed-literal")
 
+
+
+def test_start_from_each_preset_gives_the_layers_the_preset_is_built_from(editor):
+    editor.set_input((32, 32, 3), 5)
+    for name in MODEL_PRESETS:
+        [action] = [action for action in editor.preset_menu.actions() if action.text() == name]
+        action.trigger()
+        assert editor.specs() + editor.head == preset_specs(name, 5)
+        assert editor.total_params == preset_param_count(name, (32, 32, 3), 5)
 
 def stack_and_error(editor):
     """The engine's own message for the editor's stack ("" if it builds)."""
