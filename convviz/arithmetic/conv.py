@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convviz.arithmetic._validate import as_pair
+from convviz.arithmetic._validate import as_pair, as_size
 from convviz.arithmetic._windows import (
     as_feature_map,
     as_number_array,
@@ -18,10 +18,10 @@ from convviz.arithmetic._windows import (
 from convviz.arithmetic.sizes import conv_output_shape, padding_2d
 
 
-def as_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
-    """Return ``w`` as (kh, kw, Cin, Cout) and whether it was a plain 2-D kernel.
+def as_kernel(w, in_channels: int, groups: int = 1) -> tuple[np.ndarray, bool]:
+    """Return ``w`` as (kh, kw, Cin / groups, Cout) and whether it was a plain 2-D kernel.
 
-    Checks that its input-channel count matches the feature map's.
+    Checks that its input-channel count matches the feature map's, split into ``groups``.
     """
     kernel = as_number_array(w, "kernel")
     if kernel.ndim == 2:
@@ -34,11 +34,31 @@ def as_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
         )
     if 0 in kernel.shape:
         raise ValueError(f"the kernel must not be empty, got shape {kernel.shape}")
-    if kernel.shape[2] != in_channels:
+    if groups == 1 and kernel.shape[2] != in_channels:
         raise ValueError(
             f"the kernel expects {kernel.shape[2]} input channel(s) but the input has {in_channels}"
         )
+    if groups > 1:
+        check_groups(in_channels, kernel.shape[3], groups)
+        if kernel.shape[2] * groups != in_channels:
+            raise ValueError(
+                f"the kernel expects {kernel.shape[2]} input channel(s) per group but the input's "
+                f"{in_channels} channels in {groups} groups give {in_channels // groups} per group"
+            )
     return kernel, flat
+
+
+def check_groups(in_channels: int, filters: int, groups: int) -> None:
+    """Raise ValueError unless ``groups`` divides both the input channels and the filters."""
+    if in_channels % groups:
+        raise ValueError(
+            f"groups must divide the input channels: {in_channels} channel(s) "
+            f"cannot be split into {groups} groups"
+        )
+    if filters % groups:
+        raise ValueError(
+            f"groups must divide the filters: {filters} filter(s) cannot be split into {groups} groups"
+        )
 
 
 def conv_geometry(fmap: np.ndarray, kernel: np.ndarray, stride, padding, dilation):
@@ -60,21 +80,34 @@ def conv_geometry(fmap: np.ndarray, kernel: np.ndarray, stride, padding, dilatio
     return stride, dilation, pads, (out_h, out_w)
 
 
-def conv2d(x, w, stride=1, padding="valid", dilation=1) -> np.ndarray:
+def conv2d(x, w, stride=1, padding="valid", dilation=1, groups=1) -> np.ndarray:
     """Slide kernel ``w`` over ``x`` and return the feature map it produces.
 
-    ``x`` is (H, W) or (H, W, Cin); ``w`` is (kh, kw) or (kh, kw, Cin, Cout), the
-    layout Keras stores Conv2D kernels in. Like ``tf.nn.conv2d`` this is a
-    cross-correlation (the kernel is not flipped). The result is (H', W') when
-    both are 2-D, else (H', W', Cout). Integer inputs give exact integer results.
+    ``x`` is (H, W) or (H, W, Cin); ``w`` is (kh, kw) or (kh, kw, Cin / groups, Cout),
+    the layout Keras stores Conv2D kernels in. Like ``tf.nn.conv2d`` this is a
+    cross-correlation (the kernel is not flipped). With ``groups`` g, as Keras'
+    ``Conv2D(groups=g)``, filter f sees only input channels of group
+    ``f // (Cout / g)``. The result is (H', W') when both are 2-D, else
+    (H', W', Cout). Integer inputs give exact integer results.
     """
+    groups = as_size(groups, "groups")
     fmap, flat_input = as_feature_map(x)
-    kernel, flat_kernel = as_kernel(w, fmap.shape[2])
+    kernel, flat_kernel = as_kernel(w, fmap.shape[2], groups)
     stride, dilation, pads, _ = conv_geometry(fmap, kernel, stride, padding, dilation)
     dtype = compute_dtype(fmap, kernel)
     padded = pad(fmap.astype(dtype, copy=False), pads)
     patches = windows(padded, kernel.shape[:2], stride, dilation)  # (H', W', Cin, kh, kw)
-    out = np.tensordot(patches, kernel.astype(dtype, copy=False), axes=([3, 4, 2], [0, 1, 2]))
+    kernel = kernel.astype(dtype, copy=False)
+    per_group, out_per_group = kernel.shape[2], kernel.shape[3] // groups
+    parts = [
+        np.tensordot(
+            patches[:, :, g * per_group : (g + 1) * per_group],
+            kernel[:, :, :, g * out_per_group : (g + 1) * out_per_group],
+            axes=([3, 4, 2], [0, 1, 2]),
+        )
+        for g in range(groups)
+    ]
+    out = parts[0] if groups == 1 else np.concatenate(parts, axis=2)
     if flat_input and flat_kernel:
         return out[:, :, 0]
     return out
