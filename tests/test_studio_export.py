@@ -2,10 +2,12 @@
 
 import os
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from convviz.arithmetic import conv_output_shape, pool_output_shape
+from convviz.core.gif_stream import quantize, shared_palette
 from convviz.ui.launch import configure_pyqtgraph
 from convviz.ui.studio import export
 from convviz.ui.studio.studio_tab import StudioTab
@@ -43,10 +45,28 @@ def test_gif_has_one_frame_per_step_including_pooling(tab, tmp_path):
     assert path.name == "convviz_seed5_k3x3-seed_s1_same_d1_maxpool2.gif"
     with Image.open(path) as image:
         assert image.n_frames == 29 and image.size == export.GIF_SIZE
-        image.seek(28)
-        image.convert("RGB")  # the last frame decodes
     assert calls[-1] == (29, 29)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_gif_frames_decode_to_the_rendered_steps(tab, tmp_path):
+    """Each decoded frame (composited by Pillow) is that step as the offscreen canvas draws it."""
+    tab.controls.pool_box.setChecked(True)
+    path = tab.export_gif_to(tmp_path / "steps.gif")
+    with Image.open(path) as gif:
+        decoded = [np.asarray(frame.convert("RGB")).astype(int) for frame in ImageSequence.Iterator(gif)]
+    renderer = export.FrameRenderer(tab.state.result, export.GIF_SIZE, with_formulas=False)
+    try:
+        rendered = [renderer.render(index) for index in range(tab.state.n_steps)]
+    finally:
+        renderer.close()
+    assert len(decoded) == len(rendered) == 9 + 1
+    palette = shared_palette([rendered[-1], rendered[0]])
+    for index, (frame, image) in enumerate(zip(decoded, rendered)):
+        in_palette = np.asarray(quantize(image, palette).convert("RGB")).astype(int)
+        np.testing.assert_array_equal(frame, in_palette, err_msg=f"step {index + 1}")
+        assert np.abs(frame - np.asarray(image).astype(int)).mean() < 4, f"step {index + 1}"  # 255 colours
+    assert not np.array_equal(decoded[0], decoded[1])  # the highlight moved
 
 
 def test_cancelled_gif_writes_nothing(tab, tmp_path):
