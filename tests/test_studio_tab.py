@@ -253,3 +253,25 @@ def test_random_kernel_redraws_when_picked_again_and_keeps_values_when_resized(t
     c.square.setChecked(False)
     c.kernel_w.setValue(2)
     assert tab.state.settings.kernel.shape == (3, 2) and c.preset.currentData() == "random"
+
+
+def test_a_request_from_the_inspector_lands_on_its_cell(tab, qtbot):
+    from convviz.arithmetic import pool2d as engine_pool
+    from convviz.core.replay_request import PoolRequest, StudioRequest
+
+    x = np.random.default_rng(7).normal(size=(8, 8))
+    request = StudioRequest(x, np.ones((1, 1)), "pool1's input, channel 0", pool=PoolRequest("max", 2, 2),
+                            cell=("pool", 2, 3), note="the model produced 1.0")
+    with qtbot.waitSignal(tab.state.stepChanged):
+        tab.state.show_request(request)
+    c = tab.controls
+    assert c.input_kind.currentData() == "model" and c.pool_box.isChecked()
+    assert c.pool_mode.currentData() == "max" and c.pool_size.value() == 2
+    kind, step = tab.state.current()
+    assert kind == "pool" and step.position == (2, 3)
+    assert float(step.value) == pytest.approx(engine_pool(x, 2)[2, 3])
+    assert tab.canvas.step_label.text().startswith(f"Step {64 + 2 * 4 + 3 + 1} / {64 + 16}")
+
+    too_big = StudioRequest(x[:2, :2], np.ones((3, 3)), "a 2×2 map", cell=("conv", 0, 0))
+    tab.state.show_request(too_big)  # the engine's message, not an exception
+    assert tab.message_bar.level == "error" and "\n" not in tab.message_bar.text
