@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from pathlib import Path
 
 from convviz.atomic import atomic_write
 from convviz.core.errors import first_line
+from convviz.core.gate import GateError, check_keras_file, check_path, safe_name
 from convviz.training.errors import ModelFileError
 
 __all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX"]
@@ -27,17 +27,20 @@ def check_save_path(path: str | os.PathLike) -> Path:
 
     Call it before a long training run so a typo does not cost the run.
     """
-    path = Path(path).expanduser()
+    try:
+        path = check_path(Path(path).expanduser())
+    except GateError as exc:
+        raise ModelFileError(str(exc)) from None
     if path.is_dir():  # first: "." or "models/" have no name to quote
-        raise ModelFileError(f"{path}: is a folder; give a file name ending in {SUFFIX}")
+        raise ModelFileError(f"{safe_name(path)}: is a folder; give a file name ending in {SUFFIX}")
     if path.suffix.lower() != SUFFIX:
-        raise ModelFileError(f"{path.name}: models are saved as {SUFFIX} files; "
+        raise ModelFileError(f"{safe_name(path.name)}: models are saved as {SUFFIX} files; "
                              f"use a name ending in {SUFFIX}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ModelFileError(f"{path}: the folder {folder} does not exist")
+        raise ModelFileError(f"{safe_name(path)}: the folder {safe_name(folder)} does not exist")
     if not os.access(folder, os.W_OK):
-        raise ModelFileError(f"{path}: the folder {folder} is not writable")
+        raise ModelFileError(f"{safe_name(path)}: the folder {safe_name(folder)} is not writable")
     return path
 
 
@@ -51,41 +54,52 @@ def save_model(model, path: str | os.PathLike) -> Path:
     try:
         atomic_write(path, model.save, suffix=SUFFIX)  # Keras insists on the .keras ending
     except Exception as exc:
-        raise ModelFileError(f"{path.name}: could not save the model ({first_line(exc)})") from exc
+        raise ModelFileError(f"{safe_name(path.name)}: could not save the model ({first_line(exc)})") from exc
     return path
 
 
 def load_model(path: str | os.PathLike):
-    """Load the Keras model in the ``.keras`` file ``path`` with ``safe_mode=True``.
+    """Load the Keras model in the ``.keras`` file ``path`` after the model gate, with ``safe_mode=True``.
 
-    Raises ModelFileError (one line) for a missing, empty or non-Keras file, a zip without a
-    Keras model config, or a model Keras cannot rebuild (custom or unknown layers, unsafe
-    lambdas). Does not check that the model fits any data: see :func:`check_model_fits`.
+    The gate (:func:`convviz.core.gate.check_keras_file`) refuses, before Keras opens the file,
+    anything but built-in layers and objects, and sizes past the budgets. Raises ModelFileError
+    (one line) for a missing, empty or non-Keras file, a refused one, or a model Keras cannot
+    rebuild. Does not check that the model fits any data: see :func:`check_model_fits`.
     """
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ModelFileError(f"{path}: no such file")
-    if path.is_dir():
-        raise ModelFileError(f"{path}: is a folder, not a {SUFFIX} model file")
-    if path.suffix.lower() != SUFFIX:
-        raise ModelFileError(f"{path.name}: not a {SUFFIX} file; convviz loads Keras 3 {SUFFIX} models only")
-    if path.stat().st_size == 0:
-        raise ModelFileError(f"{path.name}: the file is empty")
-    if not zipfile.is_zipfile(path):
-        raise ModelFileError(f"{path.name}: not a Keras model file (a {SUFFIX} file is a zip archive)")
+    path = _model_path(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelFileError(f"{path.name}: damaged zip archive ({first_line(exc)})") from None
-    if "config.json" not in names:
-        raise ModelFileError(f"{path.name}: a zip archive without a Keras model configuration (config.json)")
+        check_keras_file(path)
+    except GateError as exc:
+        raise ModelFileError(str(exc)) from None
+    except OSError as exc:
+        raise ModelFileError(f"{safe_name(path.name)}: cannot be read ({first_line(exc)})") from None
     import keras
 
     try:
         return keras.saving.load_model(path, safe_mode=True)
     except Exception as exc:  # Keras raises TypeError/ValueError/KeyError/OSError for bad files
-        raise ModelFileError(f"{path.name}: Keras cannot load this model ({_load_problem(exc)})") from None
+        raise ModelFileError(f"{safe_name(path.name)}: Keras cannot load this model "
+                             f"({safe_name(_load_problem(exc), 200)})") from None
+
+
+def _model_path(path: str | os.PathLike) -> Path:
+    """``path`` if it names an existing, non-empty ``.keras`` file, else ModelFileError."""
+    try:
+        path = check_path(Path(path).expanduser())
+        if not path.exists():
+            raise ModelFileError(f"{safe_name(path)}: no such file")
+        if path.is_dir():
+            raise ModelFileError(f"{safe_name(path)}: is a folder, not a {SUFFIX} model file")
+        if path.suffix.lower() != SUFFIX:
+            raise ModelFileError(f"{safe_name(path.name)}: not a {SUFFIX} file; convviz loads Keras 3 "
+                                 f"{SUFFIX} models only")
+        if path.stat().st_size == 0:
+            raise ModelFileError(f"{safe_name(path.name)}: the file is empty")
+    except GateError as exc:
+        raise ModelFileError(str(exc)) from None
+    except OSError as exc:
+        raise ModelFileError(f"{safe_name(path)}: cannot be read ({first_line(exc)})") from None
+    return path
 
 
 def _load_problem(exc: Exception) -> str:
@@ -101,6 +115,7 @@ def _load_problem(exc: Exception) -> str:
 
 def check_model_fits(model, input_shape: tuple = (28, 28, 1), num_classes: int = 10, name: str = "model") -> None:
     """Raise ModelFileError unless ``model`` takes ``(N, *input_shape)`` and outputs ``num_classes`` values."""
+    name = safe_name(name)
     try:
         model_input = tuple(model.input_shape[1:])
         model_output = tuple(model.output_shape[1:])
