@@ -4,6 +4,8 @@ The layout is the one ``keras.utils.image_dataset_from_directory`` reads: one su
 class, named after it; classes are numbered in sorted name order. All images are brought to
 one size, the most common one (scaled down to at most :data:`MAX_SIDE` pixels on the longer
 side), and to one channel count: 1 when every image is grey, else 3 (RGB; alpha is dropped).
+The walk stays inside the folder, and files, pixels per image and decoded bytes are bounded
+(:mod:`convviz.core.gate`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from convviz.core import gate
 from convviz.core.errors import first_line
+from convviz.core.gate import safe_name
 from convviz.training.errors import DataError
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_SIDE", "ImageFolder", "class_folders", "read_image_folder"]
@@ -30,20 +34,15 @@ class ImageFolder:
         self.x, self.y, self.class_names, self.resized = x, y, class_names, resized
 
 
-def _image_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*")
-                  if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
-                  and not any(part.startswith(".") for part in path.relative_to(folder).parts))
-
-
 def class_folders(folder: Path) -> dict[str, list[Path]]:
-    """``{class name: image files}`` for every non-hidden subfolder of ``folder`` holding images."""
+    """``{class name: image files}`` for every non-hidden subfolder of ``folder`` holding images.
+
+    The walk never leaves ``folder`` (a link out of it is refused) and counts the files.
+    """
     try:
-        subfolders = sorted(path for path in folder.iterdir() if path.is_dir() and not path.name.startswith("."))
-    except OSError as exc:
-        raise DataError(f"{folder}: cannot list the folder ({exc.strerror or exc})") from None
-    found = {sub.name: _image_files(sub) for sub in subfolders}
-    return {name: files for name, files in found.items() if files}
+        return gate.class_image_files(folder, IMAGE_SUFFIXES)
+    except gate.GateError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _header(path: Path) -> tuple[tuple[int, int], str]:
@@ -51,9 +50,14 @@ def _header(path: Path) -> tuple[tuple[int, int], str]:
 
     try:
         with Image.open(path) as image:
-            return image.size, image.mode
+            size, mode = image.size, image.mode
     except Exception as exc:  # UnidentifiedImageError, truncated headers, permissions
-        raise DataError(f"{path.name}: not a readable image ({first_line(exc, 100)})") from None
+        raise DataError(f"{safe_name(path.name)}: not a readable image ({safe_name(first_line(exc, 100))})") from None
+    try:
+        gate.check_image_pixels(path, size)
+    except gate.GateError as exc:
+        raise DataError(str(exc)) from None
+    return size, mode
 
 
 def _target_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
@@ -74,17 +78,17 @@ def read_image_folder(folder: Path, class_names: list[str] | None = None,
 
     classes = class_folders(folder)
     if not classes:
-        raise DataError(f"{folder}: no images in class subfolders "
-                        f"(expected {folder.name}/<class name>/<image>.png and so on)")
+        raise DataError(f"{safe_name(folder)}: no images in class subfolders "
+                        f"(expected {safe_name(folder.name)}/<class name>/<image>.png and so on)")
     if class_names is None:
         class_names = sorted(classes)
         if len(class_names) < 2:
-            raise DataError(f"{folder}: only one class folder with images ({class_names[0]}); "
+            raise DataError(f"{safe_name(folder)}: only one class folder with images ({class_names[0]}); "
                             "need at least 2 classes")
     else:
         unknown = sorted(set(classes) - set(class_names))
         if unknown:
-            raise DataError(f"{folder}: class folder {unknown[0]} is not among the training classes")
+            raise DataError(f"{safe_name(folder)}: class folder {unknown[0]} is not among the training classes")
     files = [(path, class_names.index(name)) for name in sorted(classes) for path in classes[name]]
     headers = [_header(path) for path, _ in files]
     if size is None:
@@ -92,6 +96,10 @@ def read_image_folder(folder: Path, class_names: list[str] | None = None,
     if channels is None:
         channels = 1 if all(mode in _GREY_MODES for _, mode in headers) else 3
     mode = "L" if channels == 1 else "RGB"
+    try:
+        gate.check_decoded_total(folder, len(files), (size[1], size[0], channels))
+    except gate.GateError as exc:
+        raise DataError(str(exc)) from None
     x = np.empty((len(files), size[1], size[0], channels), dtype=np.uint8)
     resized = 0
     for index, (path, _) in enumerate(files):
@@ -105,7 +113,8 @@ def read_image_folder(folder: Path, class_names: list[str] | None = None,
         except DataError:
             raise
         except Exception as exc:  # decoding fails only now for truncated files
-            raise DataError(f"{path.name}: not a readable image ({first_line(exc, 100)})") from None
+            raise DataError(f"{safe_name(path.name)}: not a readable image "
+                            f"({safe_name(first_line(exc, 100))})") from None
     y = np.array([label for _, label in files], dtype=np.int64)
     return ImageFolder(x, y, list(class_names), resized)
 

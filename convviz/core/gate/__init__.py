@@ -13,7 +13,8 @@ Every refusal is a :class:`GateError`: one line that names the file.
 
 from convviz.core.gate.budgets import ENV_VAR, Budgets, budgets, human_size, parse_size
 from convviz.core.gate.errors import GateError, refuse
-from convviz.core.gate.folder_gate import check_decoded_total, check_image_pixels, class_image_files
+from convviz.core.gate.folder_gate import (check_decoded_total, check_image_pixels, check_inside,
+                                           class_image_files)
 from convviz.core.gate.idx_gate import read_idx
 from convviz.core.gate.model_gate import check_keras_file
 from convviz.core.gate.names import safe_line, safe_name
@@ -21,5 +22,5 @@ from convviz.core.gate.npz_gate import NPZ_ARRAYS, check_npz
 from convviz.core.gate.paths import check_path
 
 __all__ = ["ENV_VAR", "Budgets", "GateError", "NPZ_ARRAYS", "budgets", "check_decoded_total",
-           "check_image_pixels", "check_keras_file", "check_npz", "check_path", "class_image_files",
+           "check_image_pixels", "check_inside", "check_keras_file", "check_npz", "check_path", "class_image_files",
            "human_size", "parse_size", "read_idx", "refuse", "safe_line", "safe_name"]

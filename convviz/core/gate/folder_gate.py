@@ -14,11 +14,12 @@ from convviz.core.gate.budgets import Budgets, budgets, over_budget
 from convviz.core.gate.errors import refuse
 from convviz.core.gate.names import safe_name
 
-__all__ = ["MAX_FILES", "MAX_DEPTH", "class_image_files", "max_pixels", "check_image_pixels",
+__all__ = ["MAX_FILES", "MAX_DEPTH", "check_inside", "class_image_files", "max_pixels", "check_image_pixels",
            "check_decoded_total"]
 
 MAX_FILES = 200_000
 MAX_DEPTH = 32
+CLASS_NAME_LIMIT = 120
 
 
 def _inside(root: str, target: str) -> bool:
@@ -65,6 +66,16 @@ class _Walk:
         return sorted(found)
 
 
+def check_inside(folder: str | os.PathLike, *paths: Path) -> None:
+    """GateError naming ``folder`` when one of ``paths`` (a link, say) resolves outside it."""
+    root = os.path.realpath(folder)
+    for path in paths:
+        real = os.path.realpath(path)
+        if not _inside(root, real):
+            raise refuse(folder, f"{safe_name(Path(path).name)} leads outside the data folder (to "
+                                 f"{safe_name(real)}); convviz reads only files inside it")
+
+
 def _entries(folder: Path, root: Path) -> list[Path]:
     try:
         return sorted(Path(entry.path) for entry in os.scandir(folder))
@@ -76,7 +87,8 @@ def class_image_files(folder: str | os.PathLike, suffixes: frozenset[str],
                       max_files: int = MAX_FILES) -> dict[str, list[Path]]:
     """``{class name: image files}`` for each non-hidden subfolder of ``folder`` holding images.
 
-    Files come back as real paths inside ``folder``. Raises GateError for a link out of the
+    Files come back as real paths inside ``folder``; class names as :func:`safe_name` shows them.
+    Raises GateError for a link out of the
     folder, more than ``max_files`` images, or a folder that cannot be listed.
     """
     folder = Path(folder)
@@ -88,8 +100,11 @@ def class_image_files(folder: str | os.PathLike, suffixes: frozenset[str],
             continue
         if Path(walk.resolve(entry)).is_dir():
             files = walk.files(entry)
+            name = safe_name(entry.name, CLASS_NAME_LIMIT)  # class names are shown in the UI
+            if files and name in classes:
+                raise refuse(folder, f"two class folders show as the same name {name}; rename one")
             if files:
-                classes[entry.name] = files
+                classes[name] = files
     return classes
 
 
