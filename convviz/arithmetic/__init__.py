@@ -7,6 +7,24 @@ sentence a student can act on.
 """
 
 from convviz.arithmetic.conv import conv2d
+from convviz.arithmetic.conv1d import conv1d
+from convviz.arithmetic.depthwise import depthwise_conv2d, separable_conv2d
+from convviz.arithmetic.family_formulas import (
+    conv1d_output_formula,
+    family_output_formula,
+    output_channels_formula,
+    transpose_output_formula,
+)
+from convviz.arithmetic.family_steps import (
+    Conv1DStep,
+    FilterStep,
+    TransposeStep,
+    conv1d_steps,
+    conv2d_steps,
+    depthwise_steps,
+    separable_steps,
+    transpose_steps,
+)
 from convviz.arithmetic.formulas import (
     Formula,
     output_size_formula,
@@ -16,6 +34,7 @@ from convviz.arithmetic.formulas import (
     same_padding_notes,
     same_size_notes,
 )
+from convviz.arithmetic.params import KINDS, conv_mult_adds, conv_param_count
 from convviz.arithmetic.pool import POOL_MODES, pool2d, pool_mode
 from convviz.arithmetic.receptive import (
     LayerGeometry,
@@ -33,21 +52,41 @@ from convviz.arithmetic.sizes import (
     same_padding,
 )
 from convviz.arithmetic.steps import ConvStep, PoolStep, Window, conv_steps, pool_steps
+from convviz.arithmetic.transpose import (
+    conv2d_transpose,
+    transpose_as_convolution,
+    transpose_output_shape,
+)
 
 __all__ = [
+    "KINDS",
     "POOL_MODES",
+    "Conv1DStep",
     "ConvStep",
+    "FilterStep",
     "Formula",
     "LayerGeometry",
     "PoolStep",
+    "TransposeStep",
     "Window",
+    "conv1d",
+    "conv1d_output_formula",
+    "conv1d_steps",
     "conv2d",
+    "conv2d_steps",
+    "conv2d_transpose",
+    "conv_mult_adds",
     "conv_output_shape",
     "conv_output_size",
+    "conv_param_count",
     "conv_steps",
+    "depthwise_conv2d",
+    "depthwise_steps",
     "describe_padding",
     "effective_kernel",
+    "family_output_formula",
     "map_shapes",
+    "output_channels_formula",
     "output_size_formula",
     "padding_2d",
     "pool2d",
@@ -62,4 +101,10 @@ __all__ = [
     "same_padding_formula",
     "same_padding_notes",
     "same_size_notes",
+    "separable_conv2d",
+    "separable_steps",
+    "transpose_as_convolution",
+    "transpose_output_formula",
+    "transpose_output_shape",
+    "transpose_steps",
 ]
