@@ -80,7 +80,7 @@ def test_a_tiny_real_run_fills_every_panel(qtbot, tab, tmp_path):
     with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
         assert tab.load_model(path)
     assert tab.summary.total_params == model.count_params()
-    np.testing.assert_allclose(tab.filters.kernels["conv1"], np.asarray(model.get_layer("conv1").kernel))
+    np.testing.assert_allclose(tab.view.shown.kernels["conv1"], np.asarray(model.get_layer("conv1").kernel))
     assert "(loaded model)" in tab.activations.header.text()
 
     broken = tmp_path / "broken.keras"
@@ -89,7 +89,7 @@ def test_a_tiny_real_run_fills_every_panel(qtbot, tab, tmp_path):
         assert tab.load_model(broken)
     assert tab.messages.level == "error" and tab.messages.text.startswith("broken.keras:")
     assert tab.summary.total_params == model.count_params()  # the loaded model is still shown
-    assert tab.filters.kernels and tab.controls.save_button.isEnabled()
+    assert tab.view.shown is not None and tab.controls.save_button.isEnabled()
 
 
 def test_seed_literal_parameter_count_matches_keras():

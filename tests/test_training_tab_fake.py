@@ -13,7 +13,6 @@ import convviz.training.session as session_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
     BatchEnd, EpochEnd, LayerInfo, Probe,
 )
-from convviz.ui.training.training_tab import TrainingTab  # noqa: E402
 from convviz.ui.training.curves_panel import batch_value  # noqa: E402
 from convviz.core.tiling import grid_shape, strip, tile_maps  # noqa: E402
 from scripted_session import ScriptedSession  # noqa: E402
@@ -166,18 +165,50 @@ def test_coalescer_bundles_batches_and_keeps_the_order():
     assert every == [[event] for event in batches]
 
 
-def test_file_menu_wiring_uses_the_chosen_path(qtbot, monkeypatch, tmp_path):
-    import convviz.ui.training.training_tab as tab_module
+def test_file_menu_wiring_uses_the_chosen_path(qtbot, monkeypatch, tmp_path, training_tab):
+    import convviz.ui.training.file_dialogs as dialogs
 
-    monkeypatch.setattr(tab_module, "ask_npz_path", lambda parent: str(tmp_path / "mine.npz"))
-    monkeypatch.setattr(tab_module, "ask_model_path", lambda parent: "")  # the user cancels
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
+    monkeypatch.setattr(dialogs, "ask_npz_path", lambda parent: str(tmp_path / "mine.npz"))
+    monkeypatch.setattr(dialogs, "ask_model_path", lambda parent: "")  # the user cancels
+    widget = training_tab
     widget.controls.open_data.menu().actions()[0].trigger()
     assert widget.controls.settings()["data"] == str(tmp_path / "mine.npz")
     assert widget.controls.data.currentText() == "mine.npz"
     widget.controls.load_button.click()
     assert not widget.is_busy()  # cancelled: nothing started
+
+
+def test_data_warnings_reach_the_message_bar(qtbot, tab, monkeypatch):
+    """Each warning a DataReady carries is shown, after where the data came from."""
+    from dataclasses import replace
+
+    from convviz.training.events import DataReady
+
+    warnings = ("3 images were skipped: not 28x28.", "Labels 7 and 9 have no test images.")
+
+    class WarningSession(FakeSession):
+        def run(self, emit):
+            def with_warnings(event):
+                if isinstance(event, DataReady):
+                    event = _with_warnings(event, warnings)
+                emit(event)
+
+            return super().run(with_warnings)
+
+    def _with_warnings(event, texts):
+        try:
+            return replace(event, warnings=texts)
+        except TypeError:  # DataReady without the field yet: the tab reads it with getattr
+            object.__setattr__(event, "warnings", texts)
+            return event
+
+    monkeypatch.setattr(session_module, "TrainingSession", WarningSession)
+    shown = []
+    tab.messages.shown.connect(lambda level, text: shown.append((level, text)))
+    assert _run(qtbot, tab, monkeypatch) == "train"
+    level, text = next((level, text) for level, text in shown if "fake digits" in text)
+    assert level == "warning" and text.startswith("Training on fake digits.")
+    assert all(warning in text for warning in warnings)
 
 
 def test_finished_runs_are_let_go(qtbot, tab, monkeypatch):

@@ -13,10 +13,10 @@ os.environ["CONVVIZ_OFFLINE"] = "1"
 
 import convviz.training.session as session_module  # noqa: E402
 import convviz.ui.training.timeline_bar as timeline_module  # noqa: E402
+import convviz.ui.training.timeline_export as export_module  # noqa: E402
 from convviz.training.events import (  # noqa: E402
     LayerInfo, Probe,
 )
-from convviz.ui.training.training_tab import TrainingTab  # noqa: E402
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
 from convviz.ui.training.timeline_gif import CAPTION_HEIGHT  # noqa: E402
 from convviz.core.tiling import grid_shape, tile_maps  # noqa: E402
@@ -81,7 +81,7 @@ def test_slider_spans_the_kept_snapshots_and_stays_bounded(qtbot, tab, monkeypat
     kept = history.probes
     assert 2 <= len(kept) <= history.max_snapshots
     assert tab.timeline.slider.maximum() + 1 == len(kept)
-    assert tab.timeline.slider.value() == tab.timeline.slider.maximum() and tab.timeline.is_live
+    assert tab.timeline.slider.value() == tab.timeline.slider.maximum() and tab.view.is_live
     assert kept[0].step == -1 and kept[-1].step == 499  # the whole run, first to last
     assert tab.timeline.label.text().endswith(f"{len(kept)}/{len(kept)} (max {history.max_snapshots})")
     assert "thinned evenly" in tab.timeline.slider.toolTip()
@@ -89,12 +89,12 @@ def test_slider_spans_the_kept_snapshots_and_stays_bounded(qtbot, tab, monkeypat
 
 def test_slider_pins_the_panels_and_puts_the_cursor_at_the_step(qtbot, tab, monkeypatch):
     _run(qtbot, tab, monkeypatch, epochs=3)
-    timeline, probes = tab.timeline, tab.history.probes
+    timeline, view, probes = tab.timeline, tab.view, tab.history.probes
     assert len(probes) == 16  # before training + 15 batches: all kept
     tab.panels.setCurrentWidget(tab.filters)
     timeline.slider.setValue(7)
     chosen = probes[7]
-    assert timeline.shown is chosen and not timeline.is_live
+    assert view.pinned is chosen and not view.is_live
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(chosen))
     for cursor in tab.curves.cursors:
         assert cursor.isVisible()
@@ -108,11 +108,11 @@ def test_slider_pins_the_panels_and_puts_the_cursor_at_the_step(qtbot, tab, monk
 
     timeline.slider.setFocus()
     qtbot.keyClick(timeline.slider, Qt.Key.Key_Left)
-    assert timeline.slider.value() == 6 and timeline.shown is probes[6]
+    assert timeline.slider.value() == 6 and view.pinned is probes[6]
     np.testing.assert_array_equal(tab.activations.images["conv1"].image, _conv1_maps_of(probes[6]))
 
     qtbot.keyClick(timeline.slider, Qt.Key.Key_End)
-    assert timeline.is_live and not any(cursor.isVisible() for cursor in tab.curves.cursors)
+    assert view.is_live and not any(cursor.isVisible() for cursor in tab.curves.cursors)
     np.testing.assert_array_equal(tab.activations.images["conv1"].image, _conv1_maps_of(probes[-1]))
     tab.panels.setCurrentWidget(tab.filters)
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(probes[-1]))
@@ -122,23 +122,23 @@ def test_a_pinned_snapshot_stays_while_training_goes_on_and_the_end_is_live(qtbo
     monkeypatch.setattr(TimelineSession, "batches", None)
     tab.panels.setCurrentWidget(tab.filters)
     assert tab.start_training()
-    timeline = tab.timeline
+    timeline, view = tab.timeline, tab.view
     qtbot.waitUntil(lambda: timeline.slider.maximum() >= 6, timeout=5000)
-    assert timeline.is_live and timeline.label.text().startswith("live")
+    assert view.is_live and timeline.label.text().startswith("live")
     timeline.slider.setValue(3)
-    pinned = timeline.shown
+    pinned = view.pinned
     seen = len(tab.history.batch_steps)
     qtbot.waitUntil(lambda: len(tab.history.batch_steps) > seen + 10 and timeline.slider.maximum() > 12,
                     timeout=5000)
-    assert timeline.shown is pinned and timeline.probes[timeline.slider.value()] is pinned
+    assert view.pinned is pinned and view.snapshots[timeline.slider.value()] is pinned
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(pinned))
 
     session = TimelineSession.instances[-1]
     tab.controls.run_button.click()  # pause, so "the newest" holds still
     qtbot.waitUntil(session.holding.is_set, timeout=5000)
-    qtbot.waitUntil(lambda: timeline.probes and timeline.probes[-1] is tab.history.probes[-1], timeout=5000)
+    qtbot.waitUntil(lambda: view.snapshots and view.snapshots[-1] is tab.history.probes[-1], timeout=5000)
     timeline.slider.setValue(timeline.slider.maximum())
-    assert timeline.is_live
+    assert view.is_live
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(tab.history.probes[-1]))
     with qtbot.waitSignal(tab.task_finished, timeout=5000):
         tab.controls.stop_button.click()
@@ -156,7 +156,7 @@ def test_play_steps_through_every_snapshot_to_the_end(qtbot, tab, monkeypatch):
     assert timeline.player.isActive() and "Pause" in timeline.play_button.text()
     qtbot.waitUntil(lambda: not timeline.player.isActive(), timeout=5000)
     assert visited == list(range(1, timeline.slider.maximum() + 1))
-    assert timeline.is_live and "Play" in timeline.play_button.text()
+    assert tab.view.is_live and "Play" in timeline.play_button.text()
 
 
 def _frames(path):
@@ -170,17 +170,17 @@ def test_gif_has_one_frame_per_snapshot_and_they_differ(qtbot, tab, monkeypatch,
     timeline = tab.timeline
     timeline.slider.setValue(4)
     tab.panels.setCurrentWidget(tab.summary)  # not a picture page: the export shows the filters
-    written = timeline.export_gif_to(tmp_path / "run.gif")
+    written = tab.export_gif_to(tmp_path / "run.gif")
     frames = _frames(written)
     assert len(frames) == len(tab.history.probes) == 11
     assert not np.array_equal(frames[0], frames[-1])
     assert not np.array_equal(frames[1], frames[2])
     assert frames[0].shape[1] == tab.filters.grab().width()
-    assert tab.panels.currentWidget() is tab.summary and timeline.shown is tab.history.probes[4]  # as before
+    assert tab.panels.currentWidget() is tab.summary and tab.view.pinned is tab.history.probes[4]  # as before
     assert sorted(os.listdir(tmp_path)) == ["run.gif"]  # no temp file left
 
     tab.panels.setCurrentWidget(tab.activations)
-    frames = _frames(timeline.export_gif_to(tmp_path / "maps.gif"))
+    frames = _frames(tab.export_gif_to(tmp_path / "maps.gif"))
     assert len(frames) == 11 and not np.array_equal(frames[0], frames[-1])
     assert frames[0].shape[1] == tab.activations.grab().width()
 
@@ -188,7 +188,7 @@ def test_gif_has_one_frame_per_snapshot_and_they_differ(qtbot, tab, monkeypatch,
 def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
     _run(qtbot, tab, monkeypatch, epochs=1)
     calls = []
-    real = timeline_module.captioned
+    real = export_module.captioned
 
     def failing(pixmap, text):
         calls.append(text)
@@ -196,12 +196,12 @@ def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
             raise OSError("disk full")
         return real(pixmap, text)
 
-    monkeypatch.setattr(timeline_module, "captioned", failing)
+    monkeypatch.setattr(export_module, "captioned", failing)
     with pytest.raises(OSError, match="disk full"):
-        tab.timeline.export_gif_to(tmp_path / "run.gif")
+        tab.export_gif_to(tmp_path / "run.gif")
     assert os.listdir(tmp_path) == []
     with pytest.raises(ValueError, match=r"\.gif"):
-        tab.timeline.export_gif_to(tmp_path / "run.png")
+        tab.export_gif_to(tmp_path / "run.png")
     assert os.listdir(tmp_path) == []
 
     monkeypatch.setattr(timeline_module.QFileDialog, "getSaveFileName",
@@ -217,61 +217,53 @@ def test_a_new_run_starts_an_empty_timeline(qtbot, tab, monkeypatch):
     first = tab.history
     tab.timeline.slider.setValue(2)
     _run(qtbot, tab, monkeypatch, epochs=1)
-    assert tab.history is not first and tab.timeline.history is tab.history
+    assert tab.history is not first
     assert len(tab.history.probes) == 6 == tab.timeline.slider.maximum() + 1
-    assert tab.timeline.is_live and tab.filters.pinned is None and tab.activations.pinned is None
+    assert tab.view.is_live and tab.timeline.slider.value() == tab.timeline.slider.maximum()
 
 
-def test_a_tiny_real_run_fills_the_timeline(qtbot, tmp_path):
+def test_a_tiny_real_run_fills_the_timeline(qtbot, training_tab, tmp_path):
     """Real TensorFlow: the seed model on 300 digits, a probe every 2 batches."""
-    widget = TrainingTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
+    widget = training_tab
     widget.limit, widget.probe_every = 300, 2
     widget.controls.epochs.setValue(1)
     widget.controls.batch_size.setValue(64)
-    try:
-        with qtbot.waitSignal(widget.task_finished, timeout=120000):
-            assert widget.start_training()
-        assert widget.messages.level != "error", widget.messages.text
-        probes = widget.history.probes
-        assert probes[0].step == -1 and probes[-1].step == len(widget.history.batch_steps) - 1 == 4
-        assert widget.timeline.slider.maximum() + 1 == len(probes) >= 3
-        widget.panels.setCurrentWidget(widget.filters)
-        widget.timeline.slider.setValue(0)  # before training: the initial random kernels
-        kernel = probes[0].kernels["conv1"]
-        rows, cols = grid_shape(kernel.shape[-1], aspect=ASPECT)
-        np.testing.assert_array_equal(widget.filters.image.image, tile_maps(kernel[:, :, 0, :], cols=cols))
-        trained = np.asarray(widget.model.get_layer("conv1").kernel)
-        assert not np.allclose(kernel, trained) and np.allclose(probes[-1].kernels["conv1"], trained)
-        frames = _frames(widget.timeline.export_gif_to(tmp_path / "real.gif"))
-        assert len(frames) == len(probes) and not np.array_equal(frames[0], frames[-1])
-    finally:
-        widget.shutdown()
+    with qtbot.waitSignal(widget.task_finished, timeout=120000):
+        assert widget.start_training()
+    assert widget.messages.level != "error", widget.messages.text
+    probes = widget.history.probes
+    assert probes[0].step == -1 and probes[-1].step == len(widget.history.batch_steps) - 1 == 4
+    assert widget.timeline.slider.maximum() + 1 == len(probes) >= 3
+    widget.panels.setCurrentWidget(widget.filters)
+    widget.timeline.slider.setValue(0)  # before training: the initial random kernels
+    kernel = probes[0].kernels["conv1"]
+    rows, cols = grid_shape(kernel.shape[-1], aspect=ASPECT)
+    np.testing.assert_array_equal(widget.filters.image.image, tile_maps(kernel[:, :, 0, :], cols=cols))
+    trained = np.asarray(widget.model.get_layer("conv1").kernel)
+    assert not np.allclose(kernel, trained) and np.allclose(probes[-1].kernels["conv1"], trained)
+    frames = _frames(widget.export_gif_to(tmp_path / "real.gif"))
+    assert len(frames) == len(probes) and not np.array_equal(frames[0], frames[-1])
 
 
 def test_a_pinned_snapshot_that_gets_thinned_out_gives_way_to_the_nearest_older_one(qtbot, tab):
     from convviz.training.history import TrainingHistory
 
-    timeline = tab.timeline
+    timeline, view = tab.timeline, tab.view
     tab.panels.setCurrentWidget(tab.filters)
     history = TrainingHistory(max_snapshots=8)
-    timeline.reset(history)
+    view.reset(history)
     for step in range(-1, 6):
-        timeline.record(_probe(step))
-        tab.filters.set_kernels(_probe(step).kernels)  # the live feed, as the tab does
-    timeline.sync()
+        view.add_probe(_probe(step))
+    tab.redraw()
     assert timeline.slider.maximum() == 6  # 7 kept, none thinned yet
     timeline.slider.setValue(3)  # step 2: the first thinning keeps every second one, and drops it
-    pinned_step = timeline.shown.step
+    pinned_step = view.pinned.step
     for step in range(6, 40):
-        timeline.record(_probe(step))
-        tab.filters.set_kernels(_probe(step).kernels)
-    timeline.sync()
+        view.add_probe(_probe(step))
+    tab.redraw()
     kept = history.probes
     assert pinned_step not in [p.step for p in kept]
     assert len(kept) <= 8 and timeline.slider.maximum() + 1 == len(kept)
     shown = kept[timeline.slider.value()]
-    assert timeline.shown is shown and shown.step == max(p.step for p in kept if p.step <= pinned_step)
+    assert view.pinned is shown and shown.step == max(p.step for p in kept if p.step <= pinned_step)
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(shown))

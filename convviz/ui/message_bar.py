@@ -1,10 +1,13 @@
 """One place where a view tells the user what went wrong (or what it is doing).
 
-Every error a worker or a view meets goes through :meth:`MessageBar.show_error`:
-the same look everywhere, the window stays alive, nothing is raised to Qt.
+Every error a worker or a view meets goes through :meth:`MessageBar.show_failure` (workers reach
+it through :func:`convviz.ui.worker.report_failures`): one line, the same look everywhere, the
+window stays alive, nothing is raised to Qt.
 """
 
 from __future__ import annotations
+
+import sys
 
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -55,6 +58,12 @@ class MessageBar(QFrame):
     def show_error(self, text: str) -> None:
         """Show an error message."""
         self.show_message("error", text)
+
+    def show_failure(self, message: str, details: str = "") -> None:
+        """Show ``message`` (one line) as an error; ``details`` (a traceback) go to stderr for the curious."""
+        self.show_error(message)
+        if details:
+            print(details, file=sys.stderr)
 
     def show_warning(self, text: str) -> None:
         """Show a warning."""

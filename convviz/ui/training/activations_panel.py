@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from convviz.training.events import Probe
-from convviz.ui.training.tiling import as_maps, grid_shape, tile_maps
+from convviz.core.tiling import as_maps, grid_shape, tile_maps
 
 COLUMNS = 5
 
@@ -27,7 +27,10 @@ def shape_text(shape: tuple) -> str:
 
 
 class ActivationsPanel(QWidget):
-    """Cells for the input and each layer; built on the first probe of a model, then updated in place."""
+    """Cells for the input and each layer; built on the first probe of a model, then updated in place.
+
+    Colour levels only grow, per layer, so colours do not jump from one snapshot to the next.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,36 +46,17 @@ class ActivationsPanel(QWidget):
         self.images: dict[str, pg.ImageItem] = {}
         self.titles: dict[str, pg.LabelItem] = {}
         self._levels: dict[str, tuple[float, float]] = {}
-        self.probe: Probe | None = None
-        self.pinned: Probe | None = None  # a timeline snapshot shown instead of the newest probe
-        self._when = ""
-        self._dirty = False
+        self.probe: Probe | None = None  # the probe on show
 
     def reset(self) -> None:
         """Remove all cells (a new model)."""
         self.view.clear()
         self.names, self.images, self.titles, self._levels = [], {}, {}, {}
-        self.probe = self.pinned = None
+        self.probe = None
         self.header.setText("Activations appear when training starts.")
 
-    def set_probe(self, probe: Probe, when: str = "") -> None:
-        """Keep the newest probe (drawn at the next :meth:`refresh`); ``when`` names its moment if not training."""
-        self.probe = probe
-        self._when = when
-        self._dirty = self._dirty or self.pinned is None
-
-    def show_snapshot(self, probe: Probe | None) -> None:
-        """Show ``probe`` (a timeline snapshot) until called with None, which returns to the newest.
-
-        Drawn at the next :meth:`refresh`; newer probes keep arriving meanwhile and show on return.
-        """
-        self.pinned = probe
-        self._dirty = True
-
     def _build(self, probe: Probe) -> None:
-        newest, pinned = self.probe, self.pinned
         self.reset()
-        self.probe, self.pinned = newest, pinned
         cells = [("input", "Input", probe.sample)] + [(name, "", out) for name, out in probe.activations]
         for index, (name, _, output) in enumerate(cells):
             cell = self.view.addLayout(row=index // COLUMNS, col=index % COLUMNS)
@@ -87,12 +71,8 @@ class ActivationsPanel(QWidget):
             self.titles[name] = title
             title.setText(f"{name}  {shape_text(np.shape(output))}")
 
-    def refresh(self) -> None:
-        """Redraw from the newest probe (or the pinned snapshot) if it changed since the last redraw."""
-        probe = self.probe if self.pinned is None else self.pinned
-        if not self._dirty or probe is None:
-            return
-        self._dirty = False
+    def show(self, probe: Probe, when: str = "") -> None:
+        """Draw ``probe`` now; ``when`` names its moment if it is not from training ("(loaded model)")."""
         outputs = [("input", probe.sample)] + list(probe.activations)
         if [name for name, _ in outputs] != self.names:
             self._build(probe)
@@ -104,9 +84,10 @@ class ActivationsPanel(QWidget):
                 low, high = min(low, float(finite.min())), max(high, float(finite.max()))
             self._levels[name] = (low, high)
             self.images[name].setImage(image, levels=(low, high))
+        self.probe = probe
         probabilities = np.asarray(probe.probabilities)
         guess = int(probabilities.argmax())
-        when = (self._when if self.pinned is None else "") or (
+        when = when or (
             "before training" if probe.step < 0 else f"after {probe.step + 1} batches (epoch {probe.epoch + 1})"
         )
         self.header.setText(

@@ -6,8 +6,6 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QHBoxLayout, QWidget
 
-from convviz.training.events import BatchEnd, EpochEnd
-
 BATCH_PEN = pg.mkPen("#9ec5e8", width=1)
 TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
@@ -88,7 +86,7 @@ class _Metric:
 
 
 class CurvesPanel(QWidget):
-    """Two plots (loss, accuracy) against epochs; call :meth:`refresh` from a timer to redraw."""
+    """Two plots (loss, accuracy) against epochs, drawn from a run's history by :meth:`draw`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +105,7 @@ class CurvesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.accuracy_plot)
-        self._dirty = False
+        self._epochs_taken = 0
 
     @staticmethod
     def _plot(title: str, ylabel: str, legend: bool) -> pg.PlotWidget:
@@ -137,8 +135,9 @@ class CurvesPanel(QWidget):
         self.x.clear()
         self.loss.clear()
         self.accuracy.clear()
-        self._dirty = True
-        self.refresh()
+        self._epochs_taken = 0
+        self.loss.draw(self.x.values)
+        self.accuracy.draw(self.x.values)
 
     def set_cursor(self, x: float | None) -> None:
         """Mark the moment ``x`` (in epochs) with a vertical line on both plots; None hides it."""
@@ -147,25 +146,21 @@ class CurvesPanel(QWidget):
                 cursor.setValue(x)
             cursor.setVisible(x is not None)
 
-    def add_batch(self, event: BatchEnd) -> None:
-        """Record one batch (cheap; drawn at the next :meth:`refresh`). Every batch must arrive."""
-        self.x.append(event.epoch + (event.batch + 1) / max(1, event.steps_per_epoch))
-        self.loss.add(event.loss, event.batch)
-        self.accuracy.add(event.accuracy, event.batch)
-        self._dirty = True
-
-    def add_epoch(self, event: EpochEnd) -> None:
-        """Record one epoch's validation metrics."""
-        for metric, value in ((self.loss, event.val_loss), (self.accuracy, event.val_accuracy)):
-            metric.val_x.append(event.epoch + 1)
-            metric.val.append(value)
-        self._dirty = True
-
-    def refresh(self) -> None:
-        """Redraw if anything arrived since the last redraw."""
-        if not self._dirty:
-            return
-        self._dirty = False
+    def draw(self, history, steps_per_epoch: int) -> None:
+        """Take the batches and epochs ``history`` gained since the last call, and redraw."""
+        per_epoch = max(1, steps_per_epoch)
+        steps, losses, accuracies = history.batch_steps, history.batch_loss, history.batch_accuracy
+        for index in range(self.x.size, len(steps)):
+            step = steps[index]
+            batch = step % per_epoch  # steps count on over epochs of equal length
+            self.x.append((step + 1) / per_epoch)
+            self.loss.add(losses[index], batch)
+            self.accuracy.add(accuracies[index], batch)
+        for event in history.epochs[self._epochs_taken:]:
+            for metric, value in ((self.loss, event.val_loss), (self.accuracy, event.val_accuracy)):
+                metric.val_x.append(event.epoch + 1)
+                metric.val.append(value)
+        self._epochs_taken = len(history.epochs)
         x = self.x.values
         self.loss.draw(x)
         self.accuracy.draw(x)

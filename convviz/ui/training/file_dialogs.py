@@ -26,3 +26,16 @@ def ask_npz_path(parent: QWidget) -> str:
 def ask_idx_folder(parent: QWidget) -> str:
     """A folder of MNIST IDX files."""
     return QFileDialog.getExistingDirectory(parent, "Open a folder of MNIST IDX files")
+
+
+def connect_file_actions(controls, parent: QWidget, save, load, use_data) -> None:
+    """Ask for a path when the controls' file actions fire, then call ``save``, ``load`` or ``use_data`` with it."""
+    controls.save_clicked.connect(lambda: _use(ask_save_model_path(parent), save))
+    controls.load_clicked.connect(lambda: _use(ask_model_path(parent), load))
+    controls.open_npz_clicked.connect(lambda: _use(ask_npz_path(parent), use_data))
+    controls.open_idx_clicked.connect(lambda: _use(ask_idx_folder(parent), use_data))
+
+
+def _use(path: str, act) -> None:
+    if path:  # "" when the user cancelled
+        act(path)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from convviz.ui.training.tiling import grid_shape, tile_maps
+from convviz.core.tiling import grid_shape, tile_maps
 
 MEAN = -1
 ASPECT = 3.0  # filter grids about three times wider than tall: the panel is wide and low
@@ -33,7 +33,7 @@ class FiltersPanel(QWidget):
         self.info = QLabel("Filters appear when training starts.")
         self.info.setStyleSheet("color:#555;")
         self.layer.currentIndexChanged.connect(self._layer_changed)
-        self.channel.currentIndexChanged.connect(self._mark)
+        self.channel.currentIndexChanged.connect(self.draw)
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer"))
         row.addWidget(self.layer)
@@ -50,16 +50,13 @@ class FiltersPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
-        self.kernels: dict[str, np.ndarray] = {}
-        self.pinned: dict[str, np.ndarray] | None = None  # a timeline snapshot shown instead of the newest
+        self.kernels: dict[str, np.ndarray] = {}  # the kernels on show, by layer
         self.shown_count = 0
         self._levels: dict[tuple, float] = {}
-        self._dirty = False
 
     def reset(self) -> None:
         """Forget kernels and layer names (a new model)."""
         self.kernels = {}
-        self.pinned = None
         self._levels = {}
         self.layer.blockSignals(True)
         self.layer.clear()
@@ -69,24 +66,17 @@ class FiltersPanel(QWidget):
         self.shown_count = 0
         self.info.setText("Filters appear when training starts.")
 
-    def set_kernels(self, kernels: dict[str, np.ndarray]) -> None:
-        """Keep the newest kernels (drawn at the next :meth:`refresh`)."""
+    def show_kernels(self, kernels: dict[str, np.ndarray]) -> None:
+        """Draw these kernels now (the newest, or a timeline snapshot's) for the chosen layer and channel."""
         self.kernels = kernels
         if [self.layer.itemText(i) for i in range(self.layer.count())] != list(kernels):
             self.layer.blockSignals(True)
             self.layer.clear()
             self.layer.addItems(list(kernels))
             self.layer.blockSignals(False)
-            self._layer_changed()
-        self._dirty = self._dirty or self.pinned is None
-
-    def show_kernels(self, kernels: dict[str, np.ndarray] | None) -> None:
-        """Show these kernels (a timeline snapshot) until called with None, which returns to the newest.
-
-        Drawn at the next :meth:`refresh`; newer kernels keep arriving meanwhile and show on return.
-        """
-        self.pinned = kernels
-        self._dirty = True
+            self._layer_changed()  # draws
+        else:
+            self.draw()
 
     def _layer_changed(self) -> None:
         kernel = self.kernels.get(self.layer.currentText())
@@ -99,20 +89,14 @@ class FiltersPanel(QWidget):
                 self.channel.addItem(str(index), index)
         self.channel.setEnabled(self.channel.count() > 1)
         self.channel.blockSignals(False)
-        self._mark()
+        self.draw()
 
-    def _mark(self) -> None:
-        self._dirty = True
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Redraw the selected filters if new kernels or a new selection arrived."""
+    def draw(self) -> None:
+        """Draw the chosen layer's filters (for the chosen input channel, or their mean)."""
         name = self.layer.currentText()
-        kernels = self.kernels if self.pinned is None else self.pinned
-        if not self._dirty or name not in kernels:
+        if name not in self.kernels:
             return
-        self._dirty = False
-        kernel = kernels[name]
+        kernel = self.kernels[name]
         channel = self.channel.currentData()
         maps = kernel_maps(kernel, MEAN if channel is None else channel)
         count = maps.shape[-1]
