@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from convviz import __version__
-from convviz.cli import CliError, animate, evaluate, train
+from convviz.cli import CliError, animate, evaluate, silence_tensorflow_logs, train
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run convviz with ``argv`` (defaults to ``sys.argv[1:]``) and return the exit code."""
+    silence_tensorflow_logs()  # before anything imports TensorFlow, in the window as in the commands
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import numpy as np
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 BUNDLED_MNIST = "mnist_train_10k.npz"
+MNIST_TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
+MNIST_TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
 
 
 def asset_path(name: str) -> Path:
@@ -33,3 +36,32 @@ def bundled_digits() -> tuple[np.ndarray, np.ndarray]:
     x.setflags(write=False)
     y.setflags(write=False)
     return x, y
+
+
+@lru_cache(maxsize=1)
+def bundled_test_digits() -> tuple[np.ndarray, np.ndarray]:
+    """Return the official MNIST test set as ``(x, y)``: uint8 (10000, 28, 28) and uint8 labels.
+
+    Read from the unchanged ``t10k-*-ubyte.gz`` IDX files in ``assets/``; read-only arrays.
+    """
+    x = _read_shipped_idx(MNIST_TEST_IMAGES, ndim=3)
+    y = _read_shipped_idx(MNIST_TEST_LABELS, ndim=1)
+    if len(x) != len(y):
+        raise ValueError(f"convviz's bundled MNIST test set is damaged: {len(x):,} images but {len(y):,} labels")
+    return x, y
+
+
+def _read_shipped_idx(name: str, ndim: int) -> np.ndarray:
+    """The uint8 array in the shipped gzipped IDX file ``name`` (magic 0x0000 08 ``ndim``)."""
+    path = asset_path(name)
+    with gzip.open(path, "rb") as stream:
+        raw = stream.read()
+    header = 4 + 4 * ndim
+    if len(raw) < header or raw[:4] != bytes((0, 0, 0x08, ndim)):
+        raise ValueError(f"convviz's bundled file {name} is damaged (not an IDX file of unsigned bytes)")
+    dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    if len(raw) != header + int(np.prod(dims)):
+        raise ValueError(f"convviz's bundled file {name} is damaged (cut short or padded)")
+    array = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+    array.setflags(write=False)
+    return array

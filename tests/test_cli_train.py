@@ -60,13 +60,14 @@ def test_evaluate_prints_accuracy_and_loss(trained, capsys):
     _, _, out = trained
     assert main(["evaluate", "--model", str(out), "--limit", "50", "--split", "all"]) == 0
     text = capsys.readouterr().out
-    assert "Accuracy: " in text and "of 150 all images right" in text and "Loss: " in text
+    assert "Accuracy: " in text and "of 150 images of all splits (training, validation, test) right" in text
+    assert "Loss: " in text and text.startswith("Data: MNIST offline sample: ")
 
 
 def test_train_prints_source_summary_progress_and_test_accuracy(capsys):
     assert main(["train", *TINY, "--model", "seed-literal"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("Data: bundled MNIST sample")
+    assert text.startswith("Data: MNIST offline sample: ")
     assert "conv3 (Conv2D)" in text and "Total params: 2,038,922" in text and "30,976" in text
     assert "Epoch 1/1" in text and "3/3 [==============================]" in text
     assert "val_accuracy: " in text and "Test accuracy: " in text
@@ -119,3 +120,51 @@ def test_evaluate_model_that_does_not_fit_mnist(tmp_path, capsys):
     path = save_model(keras.Model(inputs, outputs), tmp_path / "cifar.keras")
     assert main(["evaluate", "--model", str(path), "--limit", "10"]) == 2
     assert "takes inputs of shape (32, 32, 3)" in cli_error_line(capsys, "evaluate")
+
+
+@pytest.fixture()
+def upper_labels(tmp_path):
+    """An .npz whose labels are 10-19 only: classes 0-9 get no images."""
+    rng = np.random.default_rng(5)
+    path = tmp_path / "upper.npz"
+    np.savez(path, x=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8), y=np.arange(40) % 10 + 10)
+    return path
+
+
+EMPTY_CLASSES = "upper.npz: 10 of 20 classes have no images: 0-9 (labels run from 10 to 19)"
+
+
+def test_train_prints_data_warnings_on_stderr_one_line_each(upper_labels, capsys):
+    assert main(["train", "--data", str(upper_labels), "--epochs", "1", "--batch-size", "16"]) == 0
+    captured = capsys.readouterr()
+    warning, = [line for line in captured.err.splitlines() if "warning" in line]
+    assert warning.startswith("convviz train: warning: " + EMPTY_CLASSES)
+    assert "no images" not in captured.out
+
+
+def test_train_and_evaluate_json_list_data_warnings_and_keep_stdout_one_object(upper_labels, tmp_path, capsys):
+    model = tmp_path / "upper.keras"
+    assert main(["train", "--data", str(upper_labels), "--epochs", "1", "--batch-size", "16", "--json",
+                 "--out", str(model)]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert len(captured.out.strip().splitlines()) == 1
+    warning, = result["warnings"]
+    assert warning.startswith(EMPTY_CLASSES) and result["num_classes"] == 20
+    assert f"convviz train: warning: {warning}" in captured.err.splitlines()
+    assert main(["evaluate", "--model", str(model), "--data", str(upper_labels), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["warnings"] == [warning]
+    assert captured.err.splitlines() == [f"convviz evaluate: warning: {warning}"]
+
+
+def test_json_warnings_are_an_empty_list_for_clean_data(trained):
+    assert json.loads(trained[1])["warnings"] == []
+
+
+def test_evaluate_json_says_which_data_it_scored(trained, capsys):
+    _, _, out = trained
+    assert main(["evaluate", "--model", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["data"].startswith("MNIST offline sample: ") and "official 10,000-digit" in result["data"]
+    assert result["samples"] == 10_000 and result["warnings"] == []

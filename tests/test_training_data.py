@@ -13,7 +13,7 @@ import pytest
 
 os.environ["CONVVIZ_OFFLINE"] = "1"  # never download, even if conftest changes
 
-from convviz.assets import bundled_digits
+from convviz.assets import ASSETS_DIR, bundled_digits
 from convviz.training import data as data_module
 from convviz.training.data import DataError, load_dataset, prepare_arrays
 from message_checks import one_line
@@ -55,13 +55,33 @@ def test_offline_mnist_uses_the_bundled_digits_without_trying_to_download(monkey
     assert calls == []
     assert dataset.is_fallback and "bundled" in dataset.source and "offline" in dataset.source
     x, y = bundled_digits()
-    # 8,000 / 1,000 / 1,000 in file order, preprocessed as the tutorial does
-    assert dataset.x_train.shape == (8000, 28, 28, 1) and dataset.x_train.dtype == np.float32
-    assert len(dataset.x_val) == 1000 and len(dataset.x_test) == 1000
-    np.testing.assert_array_equal(dataset.x_test[-1, ..., 0], x[-1] / np.float32(255))
-    np.testing.assert_array_equal(dataset.labels_val, y[8000:9000])
+    # all 10,000 bundled training digits, 9,000 / 1,000 in file order, scaled as the tutorial does
+    assert dataset.x_train.shape == (9000, 28, 28, 1) and dataset.x_train.dtype == np.float32
+    assert len(dataset.x_val) == 1000
+    np.testing.assert_array_equal(dataset.x_val[-1, ..., 0], x[-1] / np.float32(255))
+    np.testing.assert_array_equal(dataset.labels_val, y[9000:])
     np.testing.assert_array_equal(dataset.y_train.argmax(axis=1), dataset.labels_train)
-    assert dataset.y_train.shape == (8000, 10) and set(np.unique(dataset.y_train)) == {0.0, 1.0}
+    assert dataset.y_train.shape == (9000, 10) and set(np.unique(dataset.y_train)) == {0.0, 1.0}
+    assert dataset.warnings == ()
+
+
+def _official_test_file(name: str, header: int) -> np.ndarray:
+    """One shipped t10k file, read here with gzip alone (not through convviz's readers)."""
+    with gzip.open(ASSETS_DIR / name, "rb") as stream:
+        return np.frombuffer(stream.read()[header:], dtype=np.uint8)
+
+
+def test_offline_mnist_is_tested_on_the_official_10000_digit_test_set():
+    dataset = load_dataset("mnist")
+    images = _official_test_file("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)
+    labels = _official_test_file("t10k-labels-idx1-ubyte.gz", 8)
+    # the class counts the MNIST test set is known for
+    assert np.bincount(dataset.labels_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    np.testing.assert_array_equal(dataset.labels_test, labels)
+    np.testing.assert_array_equal(dataset.x_test[..., 0], images / np.float32(255))
+    assert not (dataset.x_train == dataset.x_test[0]).all(axis=(1, 2, 3)).any()  # not a training digit
+    assert ("9,000 training + 1,000 validation of the bundled 10,000 training digits; "
+            "test: the official 10,000-digit MNIST test set") in dataset.source
 
 
 def test_failed_download_falls_back_and_says_why(monkeypatch):
@@ -113,6 +133,30 @@ def test_npz_with_keras_keys_and_channel_axis(tmp_path):
     dataset = load_dataset(str(tmp_path / "k.npz"))
     assert (len(dataset.x_train), len(dataset.x_val), len(dataset.x_test)) == (22, 2, 6)
     np.testing.assert_array_equal(dataset.labels_test, y_te)
+
+
+def test_labels_that_leave_classes_empty_are_named_in_a_warning(tmp_path):
+    x, _ = _digits(60)
+    np.savez(tmp_path / "upper.npz", x=x, y=np.arange(60) % 10 + 10)  # labels 10-19 only
+    dataset = load_dataset(tmp_path / "upper.npz")
+    assert dataset.num_classes == 20
+    warning, = dataset.warnings
+    assert "\n" not in warning
+    assert "upper.npz: 10 of 20 classes have no images: 0-9 (labels run from 10 to 19)" in warning
+
+
+def test_gaps_between_labels_and_unused_class_names_are_warned_about(tmp_path):
+    x, _ = _digits(30)
+    names = np.array(["a", "b", "c", "d", "e", "f", "g"])
+    np.savez(tmp_path / "gaps.npz", x=x, y=np.arange(30) % 3 * 2, class_names=names)  # 0, 2, 4
+    warning, = load_dataset(tmp_path / "gaps.npz").warnings
+    assert "gaps.npz: 4 of 7 classes have no images: 1, 3, 5-6 (labels run from 0 to 4)" in warning
+    np.savez(tmp_path / "one.npz", x=x, y=np.array([0, 1, 3] * 10))
+    assert load_dataset(tmp_path / "one.npz").warnings == (
+        "one.npz: 1 class has no images: 2 (labels run from 0 to 3); "
+        "the model gets an output it can never learn for each",)
+    np.savez(tmp_path / "full.npz", x=x, y=np.arange(30) % 3)
+    assert load_dataset(tmp_path / "full.npz").warnings == ()
 
 
 def test_float_images_already_in_unit_range_are_not_divided_again():

@@ -82,7 +82,7 @@ def test_batch_and_epoch_numbers(finished_run):
 def test_data_and_model_events_describe_what_is_trained(finished_run):
     session, received = finished_run
     data, model = received[0], received[1]
-    assert data.is_fallback and "bundled" in data.source
+    assert data.is_fallback and "bundled" in data.source and data.warnings == ()
     assert data.shapes["x_train"] == (LIMIT, 28, 28, 1) and data.shapes["y_test"] == (LIMIT, 10)
     np.testing.assert_array_equal(data.preview_images, session.dataset.x_train[:9, ..., 0])
     assert model.total_params == session.model.count_params() == 93_322
@@ -291,3 +291,25 @@ def test_a_second_run_reuses_the_compiled_model_and_trains_exactly_as_a_fresh_on
     fresh_model, fresh_losses, _ = run()
     assert fresh_model is not first_model
     np.testing.assert_allclose(fresh_losses, first_losses, rtol=1e-6)
+
+
+def test_data_ready_carries_the_warning_about_empty_classes(tmp_path):
+    rng = np.random.default_rng(3)
+    path = tmp_path / "upper.npz"
+    np.savez(path, x=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8), y=np.arange(40) % 5 + 5)
+    session = TrainingSession(_config(data=str(path), limit=None, epochs=1))
+    session.stop()  # stopped before the first batch: data and model events, no training
+    received = []
+    session.run(received.append)
+    data = received[0]
+    assert isinstance(data, events.DataReady), received[-1]
+    assert data.warnings == session.dataset.warnings
+    warning, = data.warnings
+    assert "upper.npz: 5 of 10 classes have no images: 0-4 (labels run from 5 to 9)" in warning
+    assert isinstance(received[-1], events.Finished) and received[-1].stopped
+
+
+def test_data_ready_warnings_default_to_none_for_older_senders():
+    ready = events.DataReady(source="s", is_fallback=False, shapes={}, preview_images=np.zeros((0, 2, 2)),
+                             preview_labels=np.zeros(0, dtype=int))
+    assert ready.warnings == ()

@@ -1,9 +1,10 @@
 """`convviz evaluate`: score a saved ``.keras`` model on MNIST, Fashion-MNIST, CIFAR-10 or your images.
 
-Prints accuracy and loss on the data's test split (or on every image with ``--split all``);
-``--json`` prints one JSON object instead. A bad model or data file, a model whose input shape
-is not the images' (H, W, C), or one with fewer outputs than the data has classes, is a
-one-line error with exit code 2.
+Prints which data it scored (the data's source text), then accuracy and loss on the data's
+test split (or on every image with ``--split all``); ``--json`` prints one JSON object instead.
+Warnings about the data go to stderr, one line each, and into the JSON's ``warnings``. A bad
+model or data file, a model whose input shape is not the images' (H, W, C), or one with fewer
+outputs than the data has classes, is a one-line error with exit code 2.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 
 from convviz.cli import CliError, quiet_tensorflow_import
+from convviz.cli.progress import print_warnings
 
 SPLITS = ("test", "all")
 
@@ -75,6 +77,7 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     from convviz.training.evaluation import evaluate_model
 
+    print_warnings("evaluate", dataset.warnings)
     try:
         result = evaluate_model(model, images, labels)
     except Exception as exc:  # a model Keras loaded but cannot run on these images
@@ -85,11 +88,12 @@ def run(args) -> int:
             "split": args.split, "samples": result.count, "loss": result.loss,
             "accuracy": result.accuracy, "confusion": result.confusion.tolist(),
             "input_shape": list(images.shape[1:]), "num_classes": dataset.num_classes,
-            "class_names": list(dataset.class_names),
+            "class_names": list(dataset.class_names), "warnings": list(dataset.warnings),
         }))
     else:
+        scored = "test images" if args.split == "test" else "images of all splits (training, validation, test)"
         print(f"Data: {dataset.source}")
         print(f"Accuracy: {result.accuracy:.4f} ({int(result.confusion.trace()):,} of {result.count:,} "
-              f"{args.split} images right)")
+              f"{scored} right)")
         print(f"Loss: {result.loss:.4f}")
     return 0

@@ -1,4 +1,4 @@
-"""Terminal output of the headless commands: a Keras-like progress bar and a model summary table."""
+"""Terminal output of the headless commands: a Keras-like progress bar, a model summary table, warnings."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def print_model_summary(model_ready, preset: str | None = None, stream=None) -> 
         if preset in MODEL_PRESETS and preset != "seed":
             print(f"Note: {MODEL_PRESETS[preset].note}", file=stream)
     stream.flush()
+
+
+def print_warnings(command: str, warnings, stream=None) -> None:
+    """Print each warning as one ``convviz COMMAND: warning: ...`` line on stderr."""
+    stream = stream or sys.stderr
+    for warning in warnings:
+        print(f"convviz {command}: warning: {warning}", file=stream, flush=True)
 
 
 def _metrics(loss: float, accuracy: float, prefix: str = "") -> str:

@@ -1,7 +1,8 @@
 """`convviz train`: train a CNN on MNIST, Fashion-MNIST, CIFAR-10 or your images headless.
 
 Prints where the data comes from, the model summary, one progress bar per epoch and the test
-accuracy; ``--json`` prints only one JSON object with the final metrics. Bad arguments, data,
+accuracy; ``--json`` prints only one JSON object with the final metrics. Warnings about the data
+(classes without images) go to stderr, one line each, and into the JSON's ``warnings`` list. Bad arguments, data,
 a model that does not fit the images, or output paths are one-line errors (exit code 2) found
 before TensorFlow starts. ``--strategy mirrored`` trains on all local GPUs. Ctrl+C once
 stops after the current batch and still scores (and saves) the model.
@@ -15,7 +16,7 @@ import sys
 import threading
 
 from convviz.cli import CliError, quiet_tensorflow_import
-from convviz.cli.progress import EpochProgress, print_model_summary
+from convviz.cli.progress import EpochProgress, print_model_summary, print_warnings
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
 STRATEGY_CHOICES = ("none", "default", "mirrored")
@@ -28,7 +29,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "train", help="train a CNN on MNIST, Fashion-MNIST, CIFAR-10 or your images headless",
         description="Train a CNN on MNIST (full MNIST via Keras when online, else the bundled "
-        "10,000-digit sample; CONVVIZ_OFFLINE=1 never downloads), Fashion-MNIST or CIFAR-10 "
+        "10,000 training digits, tested on the official 10,000-digit test set; CONVVIZ_OFFLINE=1 "
+        "never downloads), Fashion-MNIST or CIFAR-10 "
         "(via Keras, or its cache offline) or on your own images.",
     )
     parser.add_argument("--data", default=DEFAULTS["data"], metavar="mnist|fashion_mnist|cifar10|PATH",
@@ -131,6 +133,7 @@ class _Reporter:
             if names:
                 shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
                 self._say(f"      {len(names)} classes: {shown}")
+            print_warnings("train", event.warnings)
         elif isinstance(event, events.ModelReady):
             self.model = event
             if not self.quiet:
@@ -189,6 +192,7 @@ class _Reporter:
             "input_shape": list(self.data.shapes["x_train"][1:]),
             "num_classes": self.data.shapes["y_train"][1],
             "class_names": list(self._dataset_attr("class_names") or []),
+            "warnings": list(self.data.warnings),
             "strategy": self.config.strategy,
             "loss": epoch.loss if epoch else None,
             "accuracy": epoch.accuracy if epoch else None,

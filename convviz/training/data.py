@@ -1,8 +1,9 @@
 """Datasets for the training lab: MNIST, Fashion-MNIST, CIFAR-10 or a user's own files.
 
 ``load_dataset("mnist")`` tries ``keras.datasets.mnist.load_data()`` (cached by Keras in
-``~/.keras/datasets``) and falls back to the 10,000 real MNIST digits shipped in ``assets/``
-when that fails; ``CONVVIZ_OFFLINE=1`` skips the download attempt entirely.
+``~/.keras/datasets``) and falls back to the MNIST shipped in ``assets/`` when that fails
+(10,000 training digits, 1,000 of them for validation, and the official 10,000-digit test
+set); ``CONVVIZ_OFFLINE=1`` skips the download attempt entirely.
 ``load_dataset("fashion_mnist")`` and ``load_dataset("cifar10")`` use Keras too; they have no
 bundled fallback, so offline they work only from Keras' cache (else a one-line DataError).
 ``load_dataset(path)`` reads an ``.npz`` file, a folder of IDX files, or a folder of class
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convviz.assets import bundled_digits
+from convviz.assets import bundled_digits, bundled_test_digits
 from convviz.core.errors import first_line
 from convviz.training import keras_datasets
 from convviz.training.dataset import (
@@ -110,11 +111,16 @@ def _load_named(spec: NamedDataset) -> Dataset:
 
 
 def _bundled(reason: str) -> Dataset:
-    """The 10,000 shipped MNIST training digits: 8,000 train, 1,000 validation, 1,000 test."""
+    """Shipped MNIST: 9,000 + 1,000 of the 10,000 bundled training digits, the official test set."""
     x, y = bundled_digits()
-    source = f"bundled MNIST sample ({len(x):,} digits; {reason})"
-    dataset = split_single(np.asarray(x), np.asarray(y), "bundled sample", source,
-                           class_names=list(_MNIST.class_names))
+    x_test, y_test = bundled_test_digits()
+    validation = len(x) // 10
+    source = (f"MNIST offline sample: {len(x) - validation:,} training + {validation:,} validation of "
+              f"the bundled {len(x):,} training digits; test: the official {len(x_test):,}-digit "
+              f"MNIST test set ({reason})")
+    dataset = split_train_test(np.asarray(x), np.asarray(y), np.asarray(x_test), np.asarray(y_test),
+                               "bundled MNIST", source, class_names=list(_MNIST.class_names),
+                               validation=validation)
     return with_source(dataset, source, is_fallback=True)
 
 

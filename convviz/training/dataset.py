@@ -155,7 +155,7 @@ def empty_class_warnings(name: str, label_sets: list[np.ndarray], num_classes: i
     empty = sorted(set(range(num_classes)) - {int(label) for label in present})
     if not empty:
         return ()
-    noun = "class has" if len(empty) == 1 else f"{len(empty)} of {num_classes} classes have"
+    noun = "1 class has" if len(empty) == 1 else f"{len(empty)} of {num_classes} classes have"
     return (f"{name}: {noun} no images: {_ranges(empty)} (labels run from {int(present.min())} "
             f"to {int(present.max())}); the model gets an output it can never learn for each",)
 

@@ -17,12 +17,13 @@ import numpy as np
 class DataReady:
     """The data is loaded: where it came from, its shapes, and the first images."""
 
-    source: str  # e.g. "bundled MNIST sample (10,000 digits; offline)"
+    source: str  # e.g. "MNIST offline sample: 9,000 training + 1,000 validation of the bundled ..."
     is_fallback: bool  # True when the full dataset could not be had and the sample is used
     shapes: dict[str, tuple]  # {"x_train": (N, 28, 28, 1), "y_train": (N, 10), "x_test": ..., ...}
     preview_images: np.ndarray  # (9, H, W) or (9, H, W, C) float in [0, 1]
     preview_labels: np.ndarray  # (9,) int
     class_names: tuple[str, ...] = ()  # one name per class ("0".."9" for MNIST); () if unknown
+    warnings: tuple[str, ...] = ()  # one line each: data that trains, but probably not as meant
 
 
 @dataclass(frozen=True)

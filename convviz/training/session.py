@@ -170,7 +170,7 @@ class TrainingSession:
             preview = preview[..., 0]
         emit(DataReady(source=data.source, is_fallback=data.is_fallback, shapes=data.shapes,
                        preview_images=preview.copy(), preview_labels=data.labels_train[:9].copy(),
-                       class_names=tuple(data.class_names)))
+                       class_names=tuple(data.class_names), warnings=tuple(data.warnings)))
         self._compiled = compiled_models.take(self._reuse_key(), self._build_in_scope)
         self.model = self._compiled.model
         emit(model_ready_event(self.model))
