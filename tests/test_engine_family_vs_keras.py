@@ -31,6 +31,7 @@ from convviz.arithmetic import (  # noqa: E402
     conv_output_shape,
     conv_param_count,
     depthwise_conv2d,
+    family_output_formula,
     separable_conv2d,
     transpose_output_shape,
 )
@@ -107,6 +108,16 @@ def _check(got, want, integer):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
+def _check_formulas(kind, cfg, out_shape):
+    """The size formula with numbers evaluates to the size Keras produced, axis by axis."""
+    extra = cfg.get("output_padding") or (None,) * len(out_shape)
+    for axis, size in enumerate(out_shape):
+        formula = family_output_formula(kind, cfg["size"][axis], cfg["kernel"][axis],
+                                        cfg["stride"][axis], cfg["padding"],
+                                        cfg["dilation"][axis], extra[axis])
+        assert formula.value == size and f"= {size}" in formula.text, formula.text
+
+
 def _cases(kind, count):
     configs = [_config(kind, i) for i in range(count)]
     return pytest.mark.parametrize("cfg", configs, ids=[_tag(c) for c in configs])
@@ -123,6 +134,7 @@ def test_grouped_conv2d_matches_keras_conv2d(cfg):
     layer.set_weights([w.astype("float64")])
     got = conv2d(x, w, cfg["stride"], cfg["padding"], cfg["dilation"], groups=cfg["groups"])
     _check(got, _keras_out(layer, x), cfg["integer"])
+    _check_formulas("conv", cfg, got.shape[:2])
     assert got.shape[:2] == conv_output_shape(cfg["size"], cfg["kernel"], cfg["stride"],
                                               cfg["padding"], cfg["dilation"])
 
@@ -138,6 +150,7 @@ def test_conv1d_matches_keras_conv1d(cfg):
     layer.set_weights([w.astype("float64")])
     got = conv1d(x, w, s, cfg["padding"], d, groups=cfg["groups"])
     _check(got, _keras_out(layer, x), cfg["integer"])
+    _check_formulas("conv1d", cfg, got.shape[:1])
 
 
 @_cases("depthwise", 50)
@@ -154,6 +167,7 @@ def test_depthwise_conv2d_matches_keras_depthwiseconv2d(cfg):
     got = depthwise_conv2d(x, w, cfg["stride"], cfg["padding"], cfg["dilation"])
     assert got.shape[2] == cfg["cin"] * cfg["mult"]
     _check(got, _keras_out(layer, x), cfg["integer"])
+    _check_formulas("depthwise", cfg, got.shape[:2])
 
 
 @_cases("separable", 50)
@@ -170,6 +184,7 @@ def test_separable_conv2d_matches_keras_separableconv2d(cfg):
     layer.set_weights([dw.astype("float64"), pw.astype("float64")])
     got = separable_conv2d(x, dw, pw, cfg["stride"], cfg["padding"], cfg["dilation"])
     _check(got, _keras_out(layer, x), cfg["integer"])
+    _check_formulas("separable", cfg, got.shape[:2])
 
 
 def _dilated(w, dilation):
@@ -200,10 +215,21 @@ def test_conv2d_transpose_matches_keras_conv2dtranspose(cfg):
         with pytest.raises(ValueError, match="TensorFlow cannot compute this") as info:
             conv2d_transpose(x, w, *args)
         assert "\n" not in str(info.value), exc
+        refused = 0
+        for axis in (0, 1):
+            extra = (cfg["output_padding"] or (None, None))[axis]
+            try:
+                family_output_formula("transpose", cfg["size"][axis], cfg["kernel"][axis],
+                                      cfg["stride"][axis], cfg["padding"], cfg["dilation"][axis],
+                                      extra)
+            except ValueError:
+                refused += 1
+        assert refused, "the size formula must refuse what TensorFlow refuses"
         return
     got = conv2d_transpose(x, w, *args)
     _check(got, want, cfg["integer"])
     assert got.shape[:2] == transpose_output_shape(cfg["size"], cfg["kernel"], *args)
+    _check_formulas("transpose", cfg, got.shape[:2])
 
 
 def _param_configs(count=40):
