@@ -27,3 +27,29 @@ def training_tab(qtbot):
     yield widget
     widget.shutdown()
     assert not widget.is_busy()
+
+
+@pytest.fixture
+def inspector_tab(qtbot):
+    """A shown Inspector tab; afterwards its jobs' thread must have ended."""
+    from convviz.ui.inspector.inspector_tab import InspectorTab
+
+    widget = InspectorTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    assert not widget.jobs.queue.thread.isRunning()
+
+
+@pytest.fixture
+def studio_tab(qtbot):
+    """A shown Studio tab."""
+    from convviz.ui.studio.studio_tab import StudioTab
+
+    widget = StudioTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    return widget

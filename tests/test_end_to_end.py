@@ -29,7 +29,7 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     # Click a cell of the last convolution: its replay lands on the model's own value.
     names = [view.name for view in inspector.info.layers]
     conv3 = names.index("conv3")
-    with qtbot.waitSignal(inspector._backend.worker.replayed, timeout=10000) as blocker:
+    with qtbot.waitSignal(inspector.replayed, timeout=10000) as blocker:
         inspector.pick_cell(conv3, 5, 1, 2)
     replay = blocker.args[0]
     activation = keras.Model(lab.model.inputs, lab.model.get_layer("conv3").output)(x[None])

@@ -7,7 +7,6 @@ from PyQt6.QtTest import QTest
 
 keras = pytest.importorskip("keras")
 
-from convviz.ui.inspector.inspector_tab import InspectorTab  # noqa: E402
 from convviz.ui.studio.studio_state import StudioState  # noqa: E402
 
 
@@ -25,18 +24,13 @@ def model():
 
 
 @pytest.fixture
-def tab(qtbot):
-    widget = InspectorTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    yield widget
-    widget.shutdown()
+def tab(inspector_tab):
+    return inspector_tab
 
 
 def click_map_cell(qtbot, tab, layer, row, col):
     """A real mouse click on pixel (row, col) of a layer's tiled image."""
-    item = tab.maps._images[layer + 1]
+    item = tab.maps.image_item(layer)
     view = tab.maps
 
     def under_cursor():  # the layout settles after the first paint
@@ -65,9 +59,8 @@ def test_prediction_equals_the_model_and_follows_the_drawing(qtbot, tab, model):
 def test_clicking_a_cell_shows_its_receptive_field_and_replays_it(qtbot, tab, model):
     with qtbot.waitSignal(tab.inspected, timeout=30000):
         tab.use_model(model, "test model")
-    worker = tab._backend.worker
     conv2 = 2  # layer index: conv1, pool1, conv2
-    with qtbot.waitSignal(worker.replayed, timeout=10000) as blocker:
+    with qtbot.waitSignal(tab.replayed, timeout=10000) as blocker:
         click_map_cell(qtbot, tab, conv2, 5, 6)  # channel 0 is the first tile
     replay = blocker.args[0]
     assert tab.picked == (conv2, 0, 5, 6)
@@ -76,7 +69,7 @@ def test_clicking_a_cell_shows_its_receptive_field_and_replays_it(qtbot, tab, mo
     assert "the same" in tab.replay_panel.text.text()
 
     # conv2 (3x3, same) over pool1 (2x2) over conv1 (3x3): input rows 2*(5-1)..2*(5+1)+1+2.
-    overlay = tab.maps._overlays[0].image  # the input's overlay
+    overlay = tab.maps.overlay_of(-1)  # the input's overlay
     lit_rows = np.flatnonzero(overlay[:, :, 3].any(axis=1))
     lit_cols = np.flatnonzero(overlay[:, :, 3].any(axis=0))
     assert (lit_rows.min(), lit_rows.max()) == (8, 15)
@@ -96,7 +89,7 @@ def test_clicking_a_cell_shows_its_receptive_field_and_replays_it(qtbot, tab, mo
 def test_pool_cells_replay_through_the_studio_pooling_stage(qtbot, tab, model):
     with qtbot.waitSignal(tab.inspected, timeout=30000):
         tab.use_model(model, "test model")
-    with qtbot.waitSignal(tab._backend.worker.replayed, timeout=10000) as blocker:
+    with qtbot.waitSignal(tab.replayed, timeout=10000) as blocker:
         tab.pick_cell(1, 2, 3, 4)  # pool1, channel 2
     replay = blocker.args[0]
     assert replay.value == pytest.approx(replay.model_value, rel=1e-5)
@@ -112,7 +105,7 @@ def test_pool_cells_replay_through_the_studio_pooling_stage(qtbot, tab, model):
 def test_a_file_that_is_not_a_model_gives_a_message(qtbot, tab, tmp_path):
     bad = tmp_path / "notes.keras"
     bad.write_text("not a zip")
-    with qtbot.waitSignal(tab._backend.worker.failed, timeout=20000):
+    with qtbot.waitSignal(tab.messages.shown, timeout=20000):
         tab.load_model_file(str(bad))
     assert tab.messages.level == "error" and tab.messages.isVisible()
     assert "\n" not in tab.messages.text
@@ -135,7 +128,7 @@ def test_a_colour_model_of_another_size_is_inspected_too(qtbot, tab):
     np.testing.assert_allclose(tab.probabilities.probabilities, np.asarray(model(x[None]))[0],
                                rtol=1e-5, atol=1e-6)
     assert len(tab.probabilities.probabilities) == 4
-    with qtbot.waitSignal(tab._backend.worker.replayed, timeout=10000) as blocker:
+    with qtbot.waitSignal(tab.replayed, timeout=10000) as blocker:
         tab.pick_cell(0, 4, 15, 0)
     replay = blocker.args[0]
     assert replay.contributions.shape == (3,)

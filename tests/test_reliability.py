@@ -210,32 +210,26 @@ def test_bad_train_arguments(tmp_path, capsys, monkeypatch, args, words):
     assert snapshot(tmp_path) == {}
 
 
-def test_bad_data_in_the_training_tab(qtbot, tmp_path):
+def test_bad_data_in_the_training_tab(qtbot, tmp_path, training_tab):
     """The Training tab itself: each bad file gives the loader's message in its MessageBar."""
     from convviz.training.data import load_dataset
-    from convviz.ui.training.training_tab import TrainingTab
 
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.show()
+    tab = training_tab
     tab.limit = 20
     tab.controls.epochs.setValue(1)
-    try:
-        for index, (case, build, _) in enumerate(BAD_DATA):
-            folder = tmp_path / str(index)
-            folder.mkdir()
-            data = build(folder)
-            with pytest.raises(DataError) as loader:
-                load_dataset(data)
-            before = snapshot(folder)
-            tab.use_data(data)
-            with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
-                assert tab.start_training(), case
-            assert (tab.messages.level, tab.messages.text) == ("error", str(loader.value)), case
-            assert tab.controls.state == "idle" and tab.event_counts["BatchEnd"] == 0, case
-            assert snapshot(folder) == before, case
-    finally:
-        tab.shutdown()
+    for index, (case, build, _) in enumerate(BAD_DATA):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        data = build(folder)
+        with pytest.raises(DataError) as loader:
+            load_dataset(data)
+        before = snapshot(folder)
+        tab.use_data(data)
+        with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
+            assert tab.start_training(), case
+        assert (tab.messages.level, tab.messages.text) == ("error", str(loader.value)), case
+        assert tab.controls.state == "idle" and tab.event_counts["BatchEnd"] == 0, case
+        assert snapshot(folder) == before, case
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,39 +310,33 @@ def test_bad_model_files_on_the_cli(bad_models, capsys, case):
     assert snapshot(folder) == before
 
 
-def test_bad_model_files_in_the_inspector(qtbot, bad_models):
+def test_bad_model_files_in_the_inspector(qtbot, bad_models, inspector_tab):
     """The Inspector's Load .keras: the loader's one-line message in its MessageBar, no model taken."""
     from convviz.training.storage import load_model
-    from convviz.ui.inspector.inspector_tab import InspectorTab
 
     folder, table = bad_models
     before = snapshot(folder)
-    tab = InspectorTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    try:
-        for case in MODEL_CASES:
-            path, _, refused = table[case]
-            if not refused:  # the Inspector takes any image size and class count
-                continue
-            try:
-                load_model(path)
-                expected = None
-            except ModelFileError as exc:
-                expected = str(exc)
-            with qtbot.waitSignal(tab._backend.worker.failed, timeout=RUN_TIMEOUT_MS) as failed:
-                tab.load_model_file(str(path))
-            message = failed.args[0]
-            assert tab.messages.level == "error" and tab.messages.text == message, case
-            assert "\n" not in message and "Traceback" not in message, case
-            if expected is not None:
-                assert message == expected, case
-            else:  # loads, but cannot be inspected (not an image model)
-                assert "needs a model whose input is an image" in message, case
-            assert tab.info is None, case
-        assert snapshot(folder) == before
-    finally:
-        tab.shutdown()
+    tab = inspector_tab
+    for case in MODEL_CASES:
+        path, _, refused = table[case]
+        if not refused:  # the Inspector takes any image size and class count
+            continue
+        try:
+            load_model(path)
+            expected = None
+        except ModelFileError as exc:
+            expected = str(exc)
+        with qtbot.waitSignal(tab.messages.shown, timeout=RUN_TIMEOUT_MS) as shown:
+            tab.load_model_file(str(path))
+        level, message = shown.args
+        assert level == "error" and tab.messages.text == message, case
+        assert "\n" not in message and "Traceback" not in message, case
+        if expected is not None:
+            assert message == expected, case
+        else:  # loads, but cannot be inspected (not an image model)
+            assert "needs a model whose input is an image" in message, case
+        assert tab.info is None, case
+    assert snapshot(folder) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,15 +395,8 @@ def test_bad_studio_settings_on_the_cli(tmp_path, capsys, args, words):
 
 
 @pytest.fixture
-def studio(qtbot):
-    from convviz.ui.launch import configure_pyqtgraph
-    from convviz.ui.studio.studio_tab import StudioTab
-
-    configure_pyqtgraph()
-    tab = StudioTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    return tab
+def studio(studio_tab):
+    return studio_tab
 
 
 def _engine_message(call) -> str:
@@ -481,26 +462,20 @@ def test_out_of_range_values_cannot_reach_the_studio(studio, qtbot):
 # Faults: a crash in the training thread, refused and full disks, interrupted exports
 # ---------------------------------------------------------------------------------------------
 
-def test_a_crash_in_the_training_thread_reaches_the_message_bar(qtbot, monkeypatch):
+def test_a_crash_in_the_training_thread_reaches_the_message_bar(qtbot, monkeypatch, training_tab):
     """A fault while the worker loads the data (the mid-training fault: tests/test_training_tab.py)."""
     import convviz.training.session as session_module
-    from convviz.ui.training.training_tab import TrainingTab
 
     def broken_loader(*args, **kwargs):
         raise RuntimeError("injected fault in the data loader")
 
     monkeypatch.setattr(session_module, "load_dataset", broken_loader)
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    try:
-        with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
-            assert tab.start_training()
-        assert tab.messages.level == "error"
-        assert tab.messages.text == "RuntimeError: injected fault in the data loader"
-        assert tab.controls.state == "idle" and tab.controls.run_button.isEnabled()
-    finally:
-        tab.shutdown()
+    tab = training_tab
+    with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
+        assert tab.start_training()
+    assert tab.messages.level == "error"
+    assert tab.messages.text == "RuntimeError: injected fault in the data loader"
+    assert tab.controls.state == "idle" and tab.controls.run_button.isEnabled()
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,12 @@ from convviz.arithmetic import receptive_field_masks
 from convviz.assets import bundled_digits
 from convviz.training.preprocess import mnist_style
 from convviz.ui.inspector.digit_canvas import DigitCanvas
-from convviz.ui.inspector.inspector_worker import InspectorThread
+from convviz.ui.inspector.inspector_worker import InspectorJobs
 from convviz.ui.inspector.layer_maps_view import LayerMapsView
 from convviz.ui.inspector.probability_view import ProbabilityView
 from convviz.ui.inspector.replay_panel import ReplayPanel
 from convviz.ui.message_bar import MessageBar
+from convviz.ui.worker import Worker, report_failures
 
 # The bundled sample's last 1,000 digits are the lab's held-out test split: never trained on.
 TEST_START = 9000
@@ -50,12 +51,9 @@ def fit_to_input(digit: np.ndarray, input_shape: tuple) -> np.ndarray:
 class InspectorTab(QWidget):
     """Model source, digit input and prediction on the left; every layer's maps on the right."""
 
-    _compute = pyqtSignal(int, object)
-    _load = pyqtSignal(str)
-    _use_model = pyqtSignal(object, str)
-    _replay = pyqtSignal(object, int, object, int)
     studioRequested = pyqtSignal(object)  # a convviz.core.replay_request.StudioRequest
     inspected = pyqtSignal()  # a forward pass was drawn
+    replayed = pyqtSignal(object)  # a cell's convviz.training.inspection.Replay was shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,17 +66,7 @@ class InspectorTab(QWidget):
         self._busy = False
         self._dirty = False
         self._build()
-        self._backend = InspectorThread()
-        worker = self._backend.worker
-        self._compute.connect(worker.compute)
-        self._load.connect(worker.load)
-        self._use_model.connect(worker.use_model)
-        self._replay.connect(worker.replay)
-        # Answers still queued when the window closes find nothing to draw on: drop them.
-        worker.modelReady.connect(lambda info: self._shut_down or self._model_ready(info))
-        worker.computed.connect(lambda result: self._shut_down or self._computed(result))
-        worker.replayed.connect(lambda replay: self._shut_down or self.replay_panel.show_replay(replay))
-        worker.failed.connect(lambda message: self._shut_down or self._failed(message))
+        self.jobs = InspectorJobs()  # the model lives in the jobs' thread
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._send_if_needed)
@@ -172,12 +160,12 @@ class InspectorTab(QWidget):
     def use_model(self, model, source: str) -> None:
         """Inspect ``model`` (a Keras model, e.g. the lab's); it is only touched in the worker thread."""
         self.model_label.setText(f"Preparing {source}…")
-        self._use_model.emit(model, source)
+        self._run(self.jobs.use_model(model, source), self._model_ready)
 
     def load_model_file(self, path: str) -> None:
         """Load and inspect a ``.keras`` file (in the worker thread)."""
         self.model_label.setText(f"Loading {path}…")
-        self._load.emit(str(path))
+        self._run(self.jobs.load(str(path)), self._model_ready)
 
     def _ask_load(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a Keras model", "", "Keras models (*.keras)")
@@ -224,10 +212,19 @@ class InspectorTab(QWidget):
         self._dirty = False
         self._busy = True
         self._requests += 1
-        self._compute.emit(self._requests, self.model_input())
+        job = self.jobs.compute(self._requests, self.model_input())
+        job.finished.connect(lambda: setattr(self, "_busy", False))
+        self._run(job, self._computed)
+
+    def _run(self, job: Worker, on_done) -> None:
+        """Queue ``job``: its result goes to ``on_done``, a failure to the message bar (the one path)."""
+        # Answers still queued when the window closes find nothing to draw on: drop them.
+        job.done.connect(lambda result: self._shut_down or result is None or on_done(result))
+        report_failures(job, self.messages)
+        job.failed.connect(self._failed)
+        self.jobs.submit(job)
 
     def _computed(self, inspection) -> None:
-        self._busy = False
         self.inspection = inspection
         self.maps.set_activations(inspection.image, inspection.activations)
         probabilities = inspection.probabilities
@@ -239,9 +236,7 @@ class InspectorTab(QWidget):
             self.pick_cell(*self.picked)
         self.inspected.emit()
 
-    def _failed(self, message: str) -> None:
-        self._busy = False
-        self.messages.show_error(message)
+    def _failed(self) -> None:
         if self.info is None:
             self.model_label.setText("No model yet: train one in the Training tab, or load a .keras file.")
 
@@ -266,10 +261,14 @@ class InspectorTab(QWidget):
             f"pixels, rows {rows.min()}–{rows.max()}, columns {cols.min()}–{cols.max()}."
         )
         if view.geometry.kind in ("conv", "pool"):
-            self._replay.emit(self.inspection.image, layer, (row, col), channel)
+            self._run(self.jobs.replay(self.inspection.image, layer, (row, col), channel), self._replayed)
         else:
             self.replay_panel.show_note(f"{view.name} is a {view.kind} layer: only convolution and "
                                         "pooling cells can be replayed.")
+
+    def _replayed(self, replay) -> None:
+        self.replay_panel.show_replay(replay)
+        self.replayed.emit(replay)
 
     def _to_studio(self, replay, channel: int) -> None:
         from convviz.core.replay_request import studio_request
@@ -277,7 +276,7 @@ class InspectorTab(QWidget):
         self.studioRequested.emit(studio_request(replay, channel))
 
     def shutdown(self) -> None:
-        """Stop the worker thread (called when the window closes)."""
+        """Stop the jobs' thread (called when the window closes)."""
         self._shut_down = True
         self._timer.stop()
-        self._backend.shutdown()
+        self.jobs.shutdown()

@@ -1,7 +1,10 @@
-"""The inspector's TensorFlow side, living in its own thread: load a model, run it, replay a cell.
+"""The inspector's TensorFlow side: load a model, run it, replay a cell, as jobs for one queue.
 
-The tab talks to it only through queued signals, so the GUI thread never runs
-TensorFlow and never waits for it; every failure arrives as ``failed(message)``.
+:class:`InspectorJobs` owns a :class:`~convviz.ui.worker.JobQueue` (one persistent thread)
+and an :class:`InspectorModel` that only its jobs touch, so the model and its traced function
+stay in that thread. Each call returns a :class:`~convviz.ui.worker.Worker` with the one signal
+shape; the tab connects to it, then :meth:`InspectorJobs.submit` s it. The GUI thread never
+runs TensorFlow and never waits for it.
 """
 
 from __future__ import annotations
@@ -9,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
-from convviz.core.errors import first_line
+from convviz.ui.worker import JobQueue, Worker
 
 
 @dataclass(frozen=True)
@@ -34,19 +36,14 @@ class Inspection:
     probabilities: np.ndarray
 
 
-class InspectorWorker(QObject):
-    """Holds the model and its :class:`~convviz.training.inspection.ModelInspector` (worker thread only)."""
-
-    modelReady = pyqtSignal(object)  # ModelInfo
-    computed = pyqtSignal(object)  # Inspection
-    replayed = pyqtSignal(object)  # convviz.training.inspection.Replay
-    failed = pyqtSignal(str)
+class InspectorModel:
+    """The model and its :class:`~convviz.training.inspection.ModelInspector`; used in the queue's thread only."""
 
     def __init__(self) -> None:
-        super().__init__()
         self._inspector = None
 
-    def _adopt(self, model, source: str) -> None:
+    def adopt(self, model, source: str) -> ModelInfo:
+        """Inspect an already built Keras model (e.g. the one the lab just trained)."""
         from convviz.training.inspection import ModelInspector
 
         # The lab retrains one compiled model per architecture: the same object comes back
@@ -55,63 +52,59 @@ class InspectorWorker(QObject):
         if inspector is None or inspector.model is not model:
             inspector = ModelInspector(model)
         self._inspector = inspector
-        self.modelReady.emit(ModelInfo(source, inspector.layers, inspector.input_shape,
-                                       inspector.num_classes))
+        return ModelInfo(source, inspector.layers, inspector.input_shape, inspector.num_classes)
 
-    @pyqtSlot(object, str)
-    def use_model(self, model, source: str) -> None:
-        """Inspect an already built Keras model (e.g. the one the lab just trained)."""
-        try:
-            self._adopt(model, source)
-        except Exception as exc:  # one path for every error: the tab's message bar
-            self.failed.emit(f"Cannot inspect this model: {first_line(exc)}")
-
-    @pyqtSlot(str)
-    def load(self, path: str) -> None:
+    def load(self, path: str) -> ModelInfo:
         """Load a ``.keras`` file (safe mode) and inspect it."""
-        try:
-            from pathlib import Path
+        from pathlib import Path
 
-            from convviz.training.storage import load_model
+        from convviz.training.storage import load_model
 
-            self._adopt(load_model(path), Path(path).name)
-        except Exception as exc:
-            self.failed.emit(first_line(exc))
+        return self.adopt(load_model(path), Path(path).name)
 
-    @pyqtSlot(int, object)
-    def compute(self, request: int, image) -> None:
-        """Run the model on one image (already shaped like its input)."""
+    def compute(self, request: int, image) -> Inspection | None:
+        """Run the model on one image (already shaped like its input); None without a model."""
         if self._inspector is None:
-            return
-        try:
-            activations = self._inspector.activations(image)
-            probabilities = np.asarray(activations[-1]).ravel()
-            self.computed.emit(Inspection(request, np.asarray(image), activations, probabilities))
-        except Exception as exc:
-            self.failed.emit(f"The model could not run on this input: {first_line(exc)}")
+            return None
+        activations = self._inspector.activations(image)
+        probabilities = np.asarray(activations[-1]).ravel()
+        return Inspection(request, np.asarray(image), activations, probabilities)
 
-    @pyqtSlot(object, int, object, int)
-    def replay(self, image, layer_index: int, cell, channel: int) -> None:
-        """Recompute one cell with the arithmetic engine."""
+    def replay(self, image, layer_index: int, cell, channel: int):
+        """Recompute one cell with the arithmetic engine (a ``Replay``); None without a model."""
         if self._inspector is None:
-            return
-        try:
-            self.replayed.emit(self._inspector.replay(image, layer_index, cell, channel))
-        except Exception as exc:
-            self.failed.emit(first_line(exc))
+            return None
+        return self._inspector.replay(image, layer_index, cell, channel)
 
 
-class InspectorThread:
-    """An :class:`InspectorWorker` in its own QThread, started at once, stopped by :meth:`shutdown`."""
+class InspectorJobs:
+    """The inspector's queue of jobs on one thread, around one :class:`InspectorModel`."""
 
     def __init__(self) -> None:
-        self.worker = InspectorWorker()
-        self.thread = QThread()
-        self.thread.setObjectName("inspector")
-        self.worker.moveToThread(self.thread)
-        self.thread.start()
+        self.queue = JobQueue("inspector")
+        self._model = InspectorModel()
+
+    def use_model(self, model, source: str) -> Worker:
+        """A job inspecting ``model``; ``done(ModelInfo)``."""
+        return Worker(lambda emit: self._model.adopt(model, source), context="Cannot inspect this model")
+
+    def load(self, path: str) -> Worker:
+        """A job loading the ``.keras`` file at ``path``; ``done(ModelInfo)``."""
+        return Worker(lambda emit: self._model.load(path))
+
+    def compute(self, request: int, image) -> Worker:
+        """A job running the model on ``image``; ``done(Inspection or None)``."""
+        return Worker(lambda emit: self._model.compute(request, image),
+                      context="The model could not run on this input")
+
+    def replay(self, image, layer_index: int, cell, channel: int) -> Worker:
+        """A job replaying one cell; ``done(Replay or None)``."""
+        return Worker(lambda emit: self._model.replay(image, layer_index, cell, channel))
+
+    def submit(self, worker: Worker) -> bool:
+        """Queue a job made above (after connecting to it); False once shut down."""
+        return self.queue.submit(worker)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Let the current call finish, stop the thread; True if it ended within ``timeout_ms``."""
-        self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        """Drop queued jobs, let the current one finish, end the thread; True if it ended in time."""
+        return self.queue.close(timeout_ms)

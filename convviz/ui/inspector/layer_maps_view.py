@@ -137,6 +137,14 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         """The tiled image on show for ``layer`` (-1: the input)."""
         return self._images[layer + 1].image
 
+    def image_item(self, layer: int) -> pg.ImageItem:
+        """The item drawing ``layer``'s maps (-1: the input), e.g. to find a pixel on screen."""
+        return self._images[layer + 1]
+
+    def overlay_of(self, layer: int) -> np.ndarray | None:
+        """The RGBA receptive-field overlay on ``layer`` (-1: the input); None before the first."""
+        return self._overlays[layer + 1].image
+
     def show_field(self, masks: dict[int, np.ndarray], picked: tuple[int, int, int, int] | None) -> None:
         """Overlay receptive-field ``masks`` ({layer: (H, W) bool}) and the ``picked`` cell."""
         for index, (layout, item, overlay) in enumerate(zip(self._layouts, self._images, self._overlays)):
