@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from convviz.arithmetic._validate import as_pair, as_size, shown
 from convviz.arithmetic.conv import check_groups
 from convviz.arithmetic.conv1d import conv1d_geometry
-from convviz.arithmetic.sizes import conv_output_shape
+from convviz.arithmetic.sizes import conv_output_shape, input_hw
 from convviz.arithmetic.transpose import transpose_axis
 
 KINDS = ("conv", "conv1d", "depthwise", "separable", "transpose")
@@ -56,7 +58,7 @@ def conv_param_count(kernel, in_channels, filters, kind="conv", use_bias=True,
     "transpose" (Conv2DTranspose). Biases count one per output channel.
     """
     kind = conv_kind(kind)
-    if not isinstance(use_bias, bool):
+    if not isinstance(use_bias, (bool, np.bool_)):
         raise ValueError(f"use_bias must be True or False, got {shown(use_bias)}")
     taps = 1
     for size in _taps(kernel, kind):
@@ -68,7 +70,7 @@ def conv_param_count(kernel, in_channels, filters, kind="conv", use_bias=True,
         weights = taps * cin * mult + cin * mult * filters
     else:
         weights = taps * (cin // groups) * filters
-    return weights + (filters if use_bias else 0)
+    return weights + (filters if bool(use_bias) else 0)
 
 
 def _transpose_hits(n: int, k: int, stride: int, padding, output_padding, dilation: int) -> int:
@@ -84,8 +86,13 @@ def _transpose_hits(n: int, k: int, stride: int, padding, output_padding, dilati
 
 def _output_cells(kind, shape, taps, stride, padding, dilation) -> int:
     if kind == "conv1d":
-        length = shape[0] if isinstance(shape, (tuple, list)) else shape
-        length = as_size(length, "input length")
+        if isinstance(shape, np.ndarray):
+            shape = shape.tolist()
+        if isinstance(shape, (tuple, list)):
+            if len(shape) not in (1, 2):
+                raise ValueError(f"a 1-D input shape is (L,) or (L, C), got {shown(shape)}")
+            shape = shape[0]
+        length = as_size(shape, "input length")
         return conv1d_geometry(length, taps[0], stride, padding, dilation)[3]
     out_h, out_w = conv_output_shape(shape, taps, stride, padding, dilation)
     return out_h * out_w
@@ -112,7 +119,7 @@ def conv_mult_adds(input_shape, kernel, in_channels, filters, kind="conv", strid
     if kind == "transpose":
         stride, dilation = as_pair(stride, "stride"), as_pair(dilation, "dilation")
         extra = (None, None) if output_padding is None else as_pair(output_padding, "output_padding", 0)
-        shape = conv_output_shape(input_shape, 1)  # validates (H, W)
+        shape = input_hw(input_shape)
         hits = [_transpose_hits(shape[i], taps[i], stride[i], padding, extra[i], dilation[i])
                 for i in (0, 1)]
         return hits[0] * hits[1] * cin * filters

@@ -135,6 +135,11 @@ def _check_pool_padding(padding, size: Pair) -> None:
         )
 
 
+def input_hw(shape) -> Pair:
+    """Return the validated ``(H, W)`` of an input ``shape`` (H, W, ...)."""
+    return _spatial(shape)
+
+
 def _spatial(shape) -> Pair:
     if isinstance(shape, np.ndarray):
         shape = shape.tolist()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convviz.arithmetic._validate import Pair, as_pair, as_size, padding_keyword, shown
+from convviz.arithmetic._validate import Pair, as_pair, as_size, shown
 from convviz.arithmetic._windows import (
     as_feature_map,
     as_number_array,
@@ -17,13 +17,13 @@ from convviz.arithmetic._windows import (
     check_size,
     compute_dtype,
 )
-from convviz.arithmetic.sizes import effective_kernel, same_padding
+from convviz.arithmetic.sizes import effective_kernel, input_hw, same_padding
 
 
 def transpose_padding_keyword(padding) -> str:
     """Return "valid" or "same"; a transposed convolution takes no numeric padding in Keras."""
-    keyword = padding_keyword(padding) if isinstance(padding, str) else None
-    if keyword is None:
+    keyword = padding.strip().lower() if isinstance(padding, str) else None
+    if keyword not in ("valid", "same"):
         raise ValueError(
             f"a transposed convolution's padding must be 'valid' or 'same', got {shown(padding)}"
         )
@@ -75,7 +75,7 @@ def transpose_axis(n, kernel, stride=1, padding="valid", output_padding=None, di
 def transpose_output_shape(shape, kernel, stride=1, padding="valid", output_padding=None,
                            dilation=1) -> Pair:
     """Return the ``(H', W')`` of a transposed convolution over an input of ``shape`` (H, W, ...)."""
-    return _geometry(shape, kernel, stride, padding, output_padding, dilation)[3]
+    return _geometry(input_hw(shape), kernel, stride, padding, output_padding, dilation)[3]
 
 
 def _geometry(shape, kernel, stride, padding, output_padding, dilation):
