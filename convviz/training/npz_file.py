@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from convviz.core.errors import first_line
-from convviz.training.dataset import Dataset, split_single, split_train_test
+from convviz.core.gate import GateError, check_npz, safe_name
+from convviz.training.dataset import MAX_CLASSES, Dataset, split_single, split_train_test
 from convviz.training.errors import DataError
 
 __all__ = ["load_npz", "read_npz"]
@@ -41,13 +42,21 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     if path.stat().st_size == 0:
         raise DataError(f"{path.name}: the file is empty")
     try:
+        # the gate reads the used arrays' headers and checks their sizes; the rest stay unread
+        wanted = check_npz(path, max_lengths={"class_names": MAX_CLASSES})
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise DataError(f"{path.name}: holds a single array, not an .npz archive of x and y")
         with archive:
-            return {name: np.asarray(archive[name]) for name in archive.files}
+            if not wanted:  # none of the arrays convviz uses: say what the file holds instead
+                found = safe_name(", ".join(sorted(archive.files)) or "no arrays")
+                raise DataError(f"{safe_name(path.name)}: has {found}; expected arrays x and y, "
+                                "or x_train, y_train, x_test and y_test")
+            return {name: np.asarray(archive[name]) for name in archive.files if name in wanted}
     except DataError:
         raise
+    except GateError as exc:
+        raise DataError(str(exc)) from None
     except PermissionError:
         raise DataError(f"{path.name}: permission denied") from None
     except Exception as exc:  # BadZipFile, CRC errors, EOFError, pickled objects, ...

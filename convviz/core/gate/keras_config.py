@@ -93,7 +93,8 @@ def _object_problem(value: dict, layer: str, allowed: dict) -> str | None:
     if not isinstance(class_name, str):
         return f"{layer} has a class name that is not text"
     if class_name == "Lambda":
-        return f"{layer} is a Lambda layer (it runs a function named in the file); convviz opens only built-in Keras layers"
+        return (f"{layer} is a Lambda layer: it runs a function named in the file, which safe mode refuses "
+                "here; convviz opens only built-in Keras layers")
     if class_name == "function" or class_name == "__lambda__":
         target = f"{module}.{value.get('config')}" if module else str(value.get("config"))
         return f"{layer} refers to the function {target[:80]}; convviz opens only built-in Keras objects"
@@ -101,11 +102,13 @@ def _object_problem(value: dict, layer: str, allowed: dict) -> str | None:
         return None
     registered = value.get("registered_name")
     if registered not in (None, class_name):
-        return f"{layer} uses the registered custom object '{str(registered)[:80]}'; convviz opens only built-in Keras objects"
+        return (f"{layer} uses a custom layer or object '{class_name[:60]}' (registered as "
+                f"{str(registered)[:60]}) that convviz does not know; it opens only built-in Keras objects")
     if not isinstance(module, str) or module not in allowed:
-        return f"{layer} uses {class_name[:60]} from {str(module)[:60]}, a module outside Keras' built-in layers and objects"
+        return (f"{layer} uses a custom layer or object '{class_name[:60]}' from {str(module)[:60]}, "
+                "outside Keras' built-in layers and objects")
     if class_name not in allowed[module]:
-        return f"{layer} uses {class_name[:60]}, which is not a built-in of {module}"
+        return f"{layer} uses a custom layer or object '{class_name[:60]}', which is not a built-in of {module}"
     return None
 
 

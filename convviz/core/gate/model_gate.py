@@ -41,6 +41,9 @@ def check_keras_file(path: str | os.PathLike, budget: Budgets | None = None,
     no weights, to refuse a config whose layers alone would pass the weights budget.
     """
     path, budget = Path(path), budget or budgets()
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"PK":
+            raise refuse(path, "not a Keras model file (a .keras file is a zip archive)")
     with open_zip(path, MAX_MEMBERS, _WHAT) as archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
@@ -100,7 +103,8 @@ def read_config(archive: zipfile.ZipFile, path: Path) -> dict:
     except RecursionError:
         raise refuse(path, "its config.json is nested too deeply") from None
     except (ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise refuse(path, f"its config.json cannot be read ({type(exc).__name__})") from None
+        raise refuse(path, f"Keras cannot load this model: its config.json cannot be read "
+                           f"({type(exc).__name__})") from None
     if not isinstance(config, dict):
         raise refuse(path, "its config.json does not describe a model")
     return config

@@ -55,7 +55,7 @@ def check_npz(path: str | os.PathLike, wanted=NPZ_ARRAYS, max_lengths: dict[str,
     if magic[:2] != b"PK":
         raise refuse(path, _NOT_NPZ)
     headers, total = {}, 0
-    with open_zip(path, MAX_MEMBERS, "an .npz file") as archive:
+    with open_zip(path, MAX_MEMBERS, "a readable .npz file") as archive:
         members = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
         for name in wanted:
             if name not in members:

@@ -26,16 +26,16 @@ def declared_members(path: str | os.PathLike) -> int | None:
 def open_zip(path: str | os.PathLike, max_members: int, what: str) -> zipfile.ZipFile:
     """``path`` as an open ZipFile, or GateError when it is not one, is damaged, or holds too much.
 
-    ``what`` names the kind of file in messages ("a .keras model", "an .npz file").
+    ``what`` names the kind of file in messages ("a Keras .keras model file", "a readable .npz file").
     """
     size = os.path.getsize(path)
     try:
         count = declared_members(path)
         if count is None:
-            raise refuse(path, f"not {what}: it is not a zip archive")
+            raise refuse(path, f"not {what}: its zip archive is damaged or cut short")
         if count > max_members:
-            raise refuse(path, f"its zip archive lists {count:,} members; {what} has at most "
-                               f"{max_members:,}")
+            raise refuse(path, f"its zip archive lists {count:,} members; convviz reads at most "
+                               f"{max_members:,} from {what}")
         archive = zipfile.ZipFile(path)
     except GateError:
         raise
@@ -44,7 +44,8 @@ def open_zip(path: str | os.PathLike, max_members: int, what: str) -> zipfile.Zi
     infos = archive.infolist()
     if len(infos) > max_members:
         archive.close()
-        raise refuse(path, f"its zip archive lists {len(infos):,} members; {what} has at most {max_members:,}")
+        raise refuse(path, f"its zip archive lists {len(infos):,} members; convviz reads at most "
+                           f"{max_members:,} from {what}")
     if sum(info.compress_size for info in infos) > size:
         archive.close()
         raise refuse(path, "its zip directory claims more compressed data than the file holds")
