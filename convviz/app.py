@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except CliError as exc:
-        print(f"convviz {args.command}: error: {exc}", file=sys.stderr)
+        from convviz.core.gate import safe_line  # names from others' files: escape codes shown, not run
+
+        print(f"convviz {args.command}: error: {safe_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"convviz {args.command}: interrupted", file=sys.stderr)

@@ -51,6 +51,10 @@ class MessageBar(QFrame):
         """Show ``text`` styled for ``level`` ("error", "warning" or "info")."""
         self.level = level
         self.setStyleSheet(f"#MessageBar {{{_STYLES.get(level, _STYLES['info'])} border-radius:4px;}}")
+        from convviz.core.gate import safe_line  # names from others' files: shown, never interpreted
+
+        text = safe_line(text)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setText(text)
         self.show()
         self.shown.emit(level, text)
