@@ -25,6 +25,7 @@ import numpy as np
 
 from convviz.assets import bundled_digits, bundled_test_digits
 from convviz.core.errors import first_line
+from convviz.core.gate import GateError, check_path
 from convviz.training import keras_datasets
 from convviz.training.dataset import (
     IMAGE_SHAPE, MAX_CLASSES, NUM_CLASSES, Dataset, limited, prepare_arrays, split_single,
@@ -68,7 +69,11 @@ def load_dataset(data: str | os.PathLike = "mnist", limit: int | None = None) ->
     elif named is not None:
         dataset = _load_named(named)
     else:
-        dataset = _load_path(Path(data).expanduser())
+        try:  # a name over 255 bytes makes os.stat raise instead of answering
+            path = check_path(Path(data).expanduser())
+        except GateError as exc:
+            raise DataError(str(exc)) from None
+        dataset = _load_path(path)
     return limited(dataset, limit) if limit is not None else dataset
 
 

@@ -31,6 +31,7 @@ def check_path(path: str | os.PathLike) -> Path:
     for part in Path(text).parts:
         size = len(os.fsencode(part))
         if size > MAX_COMPONENT_BYTES:
+            where = f" (in {safe_name(text)})" if part != text else ""
             raise refuse(part, f"a file or folder name of {size:,} bytes; systems allow "
-                               f"{MAX_COMPONENT_BYTES} (in {safe_name(text)})")
+                               f"{MAX_COMPONENT_BYTES}{where}")
     return Path(text)
