@@ -179,8 +179,9 @@ def test_conv1d_steps_replay_and_show_causal_padding(cfg):
     (k, s, d, length) = cfg["kernel"][0], cfg["stride"][0], cfg["dilation"][0], cfg["size"][0]
     x, w = _data(cfg, (length, cfg["cin"]), (k, cfg["cin"] // cfg["groups"], cfg["filters"]))
     want = conv1d(x, w, s, padding, d, groups=cfg["groups"])
-    out = np.zeros(want.shape)
+    out, products = np.zeros(want.shape), 0
     for step in conv1d_steps(x, w, s, padding, d, groups=cfg["groups"]):
+        products += step.inputs.size
         real = ~step.is_padding
         np.testing.assert_array_equal(step.inputs[real], x[step.cells[real]][:, step.channels])
         assert (step.inputs[~real] == 0).all()
@@ -189,6 +190,8 @@ def test_conv1d_steps_replay_and_show_causal_padding(cfg):
         np.testing.assert_array_equal(step.channel_dots, (step.inputs * step.kernel).sum(axis=0))
         out[step.position, step.filter] = step.value
     _same(out, want, cfg["integer"])
+    assert products == conv_mult_adds((length, cfg["cin"]), k, cfg["cin"], cfg["filters"],
+                                      "conv1d", s, padding, d, groups=cfg["groups"])
 
 
 @pytest.mark.parametrize("cfg", TRANSPOSED, ids=_id)

@@ -7,6 +7,8 @@ and "same" crops the cells TensorFlow crops.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from convviz.arithmetic._validate import Pair, as_pair, as_size, shown
@@ -74,7 +76,7 @@ def transpose_axis(n, kernel, stride=1, padding="valid", output_padding=None, di
 
 def transpose_output_shape(shape, kernel, stride=1, padding="valid", output_padding=None,
                            dilation=1) -> Pair:
-    """Return the ``(H', W')`` of a transposed convolution over an input of ``shape`` (H, W, ...)."""
+    """Return the ``(H', W')`` of a transposed convolution of an input of ``shape`` (H, W, ...)."""
     return _geometry(input_hw(shape), kernel, stride, padding, output_padding, dilation)[3]
 
 
@@ -99,7 +101,8 @@ def as_transpose_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
         flat = False
     else:
         raise ValueError(
-            f"a transposed kernel must be 2-D (kh, kw) or 4-D (kh, kw, Cout, Cin), got {kernel.shape}"
+            "a transposed kernel must be 2-D (kh, kw) or 4-D (kh, kw, Cout, Cin), "
+            f"got shape {kernel.shape}"
         )
     if 0 in kernel.shape:
         raise ValueError(f"the kernel must not be empty, got shape {kernel.shape}")
@@ -111,17 +114,39 @@ def as_transpose_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
     return kernel, flat
 
 
-def transpose_geometry(x, w, stride, padding, output_padding, dilation):
-    """Validate a transposed convolution; return ``(fmap, kernel, flat, stride, dilation, out, crop)``."""
+class TransposePlan(NamedTuple):
+    """A validated transposed convolution: arrays, geometry, and what "same" crops."""
+
+    fmap: np.ndarray  # (H, W, Cin)
+    kernel: np.ndarray  # (kh, kw, Cout, Cin)
+    flat: bool  # both were plain 2-D: return a 2-D result
+    stride: Pair
+    dilation: Pair
+    out: Pair  # (H', W'), Keras' output size
+    crop: Pair  # (top, left) cells cropped before the output starts
+
+    @property
+    def canvas(self) -> Pair:
+        """Rows and columns of the uncropped canvas every stamp fits on, output included."""
+        return tuple(
+            max((n - 1) * s + (k - 1) * d + 1, o + c)
+            for n, s, k, d, o, c in zip(
+                self.fmap.shape, self.stride, self.kernel.shape, self.dilation, self.out, self.crop
+            )
+        )
+
+
+def transpose_geometry(x, w, stride, padding, output_padding, dilation) -> TransposePlan:
+    """Validate a transposed convolution of ``x`` by ``w`` and return its :class:`TransposePlan`."""
     fmap, flat_input = as_feature_map(x)
     kernel, flat_kernel = as_transpose_kernel(w, fmap.shape[2])
     _, stride, dilation, out, crop = _geometry(
         fmap.shape, kernel.shape[:2], stride, padding, output_padding, dilation
     )
-    full = [(n - 1) * s + (k - 1) * d + 1 for n, s, k, d in zip(fmap.shape, stride, kernel.shape, dilation)]
-    check_size(max(full[0], out[0] + crop[0]) * max(full[1], out[1] + crop[1]) * kernel.shape[2], "output")
+    plan = TransposePlan(fmap, kernel, flat_input and flat_kernel, stride, dilation, out, crop)
+    check_size(plan.canvas[0] * plan.canvas[1] * kernel.shape[2], "output")
     check_exact_integers(int(np.prod(kernel.shape[:2])) * fmap.shape[2], fmap, kernel)
-    return fmap, kernel, flat_input and flat_kernel, stride, dilation, out, crop
+    return plan
 
 
 def conv2d_transpose(x, w, stride=1, padding="valid", output_padding=None, dilation=1) -> np.ndarray:
@@ -132,24 +157,19 @@ def conv2d_transpose(x, w, stride=1, padding="valid", output_padding=None, dilat
     ``(r·s + a·d - top, c·s + b·d - left)``, where (top, left) is what "same" crops.
     The result is (H', W') when both are 2-D, else (H', W', Cout).
     """
-    fmap, kernel, flat, stride, dilation, out, crop = transpose_geometry(
-        x, w, stride, padding, output_padding, dilation
-    )
-    dtype = compute_dtype(fmap, kernel)
-    fmap, kernel = fmap.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
-    (h, wd), (sh, sw), (dh, dw) = fmap.shape[:2], stride, dilation
-    rows, cols = out[0] + crop[0], out[1] + crop[1]
-    full = np.zeros(
-        (max(rows, (h - 1) * sh + (kernel.shape[0] - 1) * dh + 1),
-         max(cols, (wd - 1) * sw + (kernel.shape[1] - 1) * dw + 1), kernel.shape[2]),
-        dtype=dtype,
-    )
+    plan = transpose_geometry(x, w, stride, padding, output_padding, dilation)
+    dtype = compute_dtype(plan.fmap, plan.kernel)
+    fmap, kernel = plan.fmap.astype(dtype, copy=False), plan.kernel.astype(dtype, copy=False)
+    (h, wd), (sh, sw), (dh, dw) = fmap.shape[:2], plan.stride, plan.dilation
+    canvas = np.zeros((*plan.canvas, kernel.shape[2]), dtype=dtype)
     for a in range(kernel.shape[0]):
         for b in range(kernel.shape[1]):
-            stamp = np.tensordot(fmap, kernel[a, b], axes=([2], [1]))  # (H, W, Cout)
-            full[a * dh : a * dh + (h - 1) * sh + 1 : sh, b * dw : b * dw + (wd - 1) * sw + 1 : sw] += stamp
-    result = full[crop[0] : rows, crop[1] : cols]
-    return result[:, :, 0] if flat else result
+            rows = slice(a * dh, a * dh + (h - 1) * sh + 1, sh)
+            cols = slice(b * dw, b * dw + (wd - 1) * sw + 1, sw)
+            canvas[rows, cols] += np.tensordot(fmap, kernel[a, b], axes=([2], [1]))
+    (top, left), (out_h, out_w) = plan.crop, plan.out
+    result = canvas[top : top + out_h, left : left + out_w]
+    return result[:, :, 0] if plan.flat else result
 
 
 def transpose_as_convolution(x, w, stride=1, padding="valid", output_padding=None, dilation=1):
