@@ -19,8 +19,8 @@ from PyQt6.QtWidgets import QApplication  # noqa: E402
 
 app = QApplication.instance() or QApplication([])
 
-from convviz.ui.launch import configure_pyqtgraph  # noqa: E402
 from convviz.core.studio import StudioSettings, compute_studio  # noqa: E402
+from convviz.ui.launch import configure_pyqtgraph  # noqa: E402
 from convviz.ui.studio.export import export_gif  # noqa: E402
 from convviz.ui.studio.studio_tab import StudioTab  # noqa: E402
 
