@@ -5,7 +5,7 @@ its own: the window shows the input's own values (0 on padding), the filter read
 channels of its group, the per-channel dot products add up to the value. The multiply-add
 count equals the products the steps show, and the transposed convolution equals a
 stride-1 convolution of the zero-inserted input by the flipped kernel. Test ids spell out
-the configuration.
+the configuration. Last, the size formulas' text on worked examples.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 import numpy as np
 import pytest
 
+import convviz.arithmetic as A
 from convviz.arithmetic import (
     conv1d,
     conv1d_steps,
@@ -261,3 +262,59 @@ def test_one_step_of_a_28x28x3_input_with_8_filters_is_cheap(kind):
         timings.append(time.perf_counter() - start)
     assert step.index == 0
     assert min(timings) < 0.01, f"the first step took {min(timings) * 1000:.1f} ms"
+
+
+# ---- formulas with numbers, counts, and plain 2-D arrays ----------------------------------------
+
+FORMULAS = {
+    "transpose same, no output_padding": (
+        lambda: A.transpose_output_formula(5, 3, 2, "same"),
+        "5×2 = 10;  2×(5 - 1) + 3 - 1 = 10;  'same' crops 0 before and 1 after", 10),
+    "transpose valid, kernel wider than stride": (
+        lambda: A.transpose_output_formula(5, 3, 2, "valid"),
+        "5×2 + max(3 - 2, 0) = 11;  2×(5 - 1) + 3 = 11", 11),
+    "transpose valid, stride wider than kernel": (
+        lambda: A.transpose_output_formula(5, 2, 3, "valid"),
+        "5×3 + max(2 - 3, 0) = 15;  3×(5 - 1) + 2 + 1 = 15", 15),
+    "transpose same with output_padding": (
+        lambda: A.transpose_output_formula(5, 4, 2, "same", 1),
+        "2×(5 - 1) + 4 - 2×2 + 1 = 9;  'same' crops 1 before and 2 after", 9),
+    "transpose dilated": (
+        lambda: A.transpose_output_formula(5, 3, 1, "valid", None, 2),
+        "5×1 + max(((3 - 1)×2 + 1) - 1, 0) = 9;  1×(5 - 1) + ((3 - 1)×2 + 1) = 9", 9),
+    "conv1d causal": (
+        lambda: A.conv1d_output_formula(10, 3, 1, "causal", 2),
+        "causal pads 4 before, 0 after;  floor((10 + 4 + 0 - ((3 - 1)×2 + 1)) / 1) + 1 = 10", 10),
+    "depthwise same": (
+        lambda: A.family_output_formula("depthwise", 10, 3, 2, "same"),
+        "ceil(10 / 2) = 5;  floor((10 + 0 + 1 - 3) / 2) + 1 = 5", 5),
+    "depthwise channels": (
+        lambda: A.output_channels_formula("depthwise", 3, None, 2), "3 channels × multiplier 2 = 6", 6),
+}
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_formula_text_shows_the_numbers(name):
+    call, text, value = FORMULAS[name]
+    formula = call()
+    assert (formula.text, formula.value) == (text, value)
+
+
+def test_counts_of_a_28x28x3_input_with_8_filters():
+    assert A.conv_param_count(3, 3, 8) == 3 * 3 * 3 * 8 + 8
+    assert A.conv_mult_adds((28, 28, 3), 3, 3, 8, padding="same") == 28 * 28 * 27 * 8
+    assert A.conv_param_count(3, 3, 8, "separable", use_bias=False) == 27 + 3 * 8
+    assert A.conv_mult_adds((28, 28), 3, 3, 8, "separable", padding="same") == 28 * 28 * (27 + 24)
+    assert A.conv_mult_adds((28, 28), 3, 3, 8, "conv", 2, "valid", groups=1) == 13 * 13 * 27 * 8
+
+
+def test_plain_2d_arrays_give_plain_2d_results():
+    rng = np.random.default_rng([SEED, 10])
+    x, w = rng.integers(-3, 4, (6, 5)), rng.integers(-3, 4, (3, 2))
+    assert conv2d(x, w, groups=1).ndim == 2
+    want = conv2d_transpose(x[:, :, None], w[:, :, None, None], 2, "same", 1)[:, :, 0]
+    np.testing.assert_array_equal(conv2d_transpose(x, w, 2, "same", 1), want)
+    z, flipped = transpose_as_convolution(x, w, 2, "same", 1)
+    np.testing.assert_array_equal(conv2d(z, flipped), want)
+    np.testing.assert_array_equal(conv1d(x[:, 0], w[:, 0], 1, "causal"),
+                                  conv1d(x[:, :1], w[:, :1, None], 1, "causal")[:, 0])

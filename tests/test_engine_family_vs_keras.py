@@ -2,7 +2,8 @@
 
 Each case builds the Keras layer once (float64, no bias), loads random weights and calls it
 eagerly; the engine must give the same output shape and values. Half the cases use small
-integers (as float64 for Keras, int64 for the engine): those results must be exact. Test ids
+integers (float64 for Keras; int64 and integer-valued float64 for the engine): those
+results must be exact. Test ids
 spell out the configuration (e.g. ``in7x5c4-k3x2-s2x1-d1x1-same-o6-g2-int-#3``).
 
 TensorFlow's depthwise kernel takes only equal strides on both axes, so depthwise and
@@ -99,10 +100,19 @@ def _keras_out(layer, x):
     return np.asarray(layer(x[None].astype("float64")))[0]
 
 
+def _run(function, integer, *arrays, **kwargs):
+    """Call the engine; integer data is also passed as integer-valued floats, which must agree."""
+    got = function(*arrays, **kwargs)
+    if integer:
+        assert got.dtype.kind == "i"
+        as_floats = function(*(a.astype("float64") for a in arrays), **kwargs)
+        np.testing.assert_array_equal(as_floats, got)
+    return got
+
+
 def _check(got, want, integer):
     assert got.shape == want.shape
     if integer:
-        assert got.dtype.kind == "i"
         np.testing.assert_array_equal(got, want)
     else:
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
@@ -132,7 +142,8 @@ def test_grouped_conv2d_matches_keras_conv2d(cfg):
     layer.build((1, *cfg["size"], cfg["cin"]))
     x, w = _data(rng, cfg["integer"], (*cfg["size"], cfg["cin"]), tuple(layer.kernel.shape))
     layer.set_weights([w.astype("float64")])
-    got = conv2d(x, w, cfg["stride"], cfg["padding"], cfg["dilation"], groups=cfg["groups"])
+    got = _run(conv2d, cfg["integer"], x, w, stride=cfg["stride"], padding=cfg["padding"],
+               dilation=cfg["dilation"], groups=cfg["groups"])
     _check(got, _keras_out(layer, x), cfg["integer"])
     _check_formulas("conv", cfg, got.shape[:2])
     assert got.shape[:2] == conv_output_shape(cfg["size"], cfg["kernel"], cfg["stride"],
@@ -148,7 +159,8 @@ def test_conv1d_matches_keras_conv1d(cfg):
     layer.build((1, *cfg["size"], cfg["cin"]))
     x, w = _data(rng, cfg["integer"], (*cfg["size"], cfg["cin"]), tuple(layer.kernel.shape))
     layer.set_weights([w.astype("float64")])
-    got = conv1d(x, w, s, cfg["padding"], d, groups=cfg["groups"])
+    got = _run(conv1d, cfg["integer"], x, w, stride=s, padding=cfg["padding"], dilation=d,
+               groups=cfg["groups"])
     _check(got, _keras_out(layer, x), cfg["integer"])
     _check_formulas("conv1d", cfg, got.shape[:1])
 
@@ -164,7 +176,8 @@ def test_depthwise_conv2d_matches_keras_depthwiseconv2d(cfg):
     x, w = _data(rng, cfg["integer"], (*cfg["size"], cfg["cin"]), (*cfg["kernel"], cfg["cin"], cfg["mult"]))
     assert tuple(layer.kernel.shape) == w.shape  # the (kh, kw, Cin, M) layout is Keras' own
     layer.set_weights([w.astype("float64")])
-    got = depthwise_conv2d(x, w, cfg["stride"], cfg["padding"], cfg["dilation"])
+    got = _run(depthwise_conv2d, cfg["integer"], x, w, stride=cfg["stride"],
+               padding=cfg["padding"], dilation=cfg["dilation"])
     assert got.shape[2] == cfg["cin"] * cfg["mult"]
     _check(got, _keras_out(layer, x), cfg["integer"])
     _check_formulas("depthwise", cfg, got.shape[:2])
@@ -182,7 +195,8 @@ def test_separable_conv2d_matches_keras_separableconv2d(cfg):
     x, dw, pw = _data(rng, cfg["integer"], (*cfg["size"], cfg["cin"]),
                       (*cfg["kernel"], cfg["cin"], cfg["mult"]), (1, 1, channels, cfg["filters"]))
     layer.set_weights([dw.astype("float64"), pw.astype("float64")])
-    got = separable_conv2d(x, dw, pw, cfg["stride"], cfg["padding"], cfg["dilation"])
+    got = _run(separable_conv2d, cfg["integer"], x, dw, pw, stride=cfg["stride"],
+               padding=cfg["padding"], dilation=cfg["dilation"])
     _check(got, _keras_out(layer, x), cfg["integer"])
     _check_formulas("separable", cfg, got.shape[:2])
 
@@ -226,7 +240,9 @@ def test_conv2d_transpose_matches_keras_conv2dtranspose(cfg):
                 refused += 1
         assert refused, "the size formula must refuse what TensorFlow refuses"
         return
-    got = conv2d_transpose(x, w, *args)
+    got = _run(conv2d_transpose, cfg["integer"], x, w, stride=cfg["stride"],
+               padding=cfg["padding"], output_padding=cfg["output_padding"],
+               dilation=cfg["dilation"])
     _check(got, want, cfg["integer"])
     assert got.shape[:2] == transpose_output_shape(cfg["size"], cfg["kernel"], *args)
     _check_formulas("transpose", cfg, got.shape[:2])

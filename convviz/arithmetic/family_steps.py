@@ -25,7 +25,7 @@ from convviz.arithmetic.depthwise import (
     as_pointwise_kernel,
     depthwise_conv2d,
 )
-from convviz.arithmetic.steps import Window, _window
+from convviz.arithmetic.steps import Window, conv_window
 from convviz.arithmetic.transpose import transpose_geometry
 
 
@@ -91,7 +91,7 @@ def _filter_steps(fmap, kernel, groups, stride, dilation, pads, out_shape, stage
         f, cell = divmod(index, cells)
         pos = divmod(cell, out_shape[1])
         channels = np.arange(per_group) + (f // out_per_group) * per_group
-        win = _window(pos, kernel.shape[:2], stride, dilation, pads, fmap.shape[:2])
+        win = conv_window(pos, kernel.shape[:2], stride, dilation, pads, fmap.shape[:2])
         inputs = padded[np.ix_(win.rows_padded, win.cols_padded, channels)]
         weights = kernel[:, :, :, f]
         dots = (inputs * weights).sum(axis=(0, 1))

@@ -95,6 +95,15 @@ def _window(pos: Pair, kernel: Pair, stride: Pair, dilation: Pair, pads, shape: 
     )
 
 
+def conv_window(position: Pair, kernel: Pair, stride: Pair, dilation: Pair, padding,
+                input_shape: Pair) -> Window:
+    """Return the :class:`Window` a kernel covers for output cell ``position``.
+
+    ``padding`` is ``((top, bottom), (left, right))``; all sizes are (h, w) pairs.
+    """
+    return _window(position, kernel, stride, dilation, padding, input_shape)
+
+
 def conv_steps(x, w, stride=1, padding="valid", dilation=1) -> Iterator[ConvStep]:
     """Return an iterator of one :class:`ConvStep` per output cell of ``conv2d(x, w, ...)``.
 
