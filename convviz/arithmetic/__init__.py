@@ -1,5 +1,9 @@
 """The arithmetic engine: every number convviz shows about a convolution, computed as TensorFlow does.
 
+Convolution comes in the kinds of the Keras layers: grouped ``conv2d`` (Conv2D),
+``depthwise_conv2d``, ``separable_conv2d``, ``conv2d_transpose`` and ``conv1d``,
+each with its animation steps, size formulas, and parameter and multiply-add counts.
+
 Pure numpy: no Qt, no TensorFlow. Sizes, strides and dilations take an int or an
 ``(h, w)`` pair; padding takes "valid", "same", an int, or
 ``((top, bottom), (left, right))``. Bad input raises ``ValueError`` with one

@@ -149,8 +149,8 @@ def conv1d_steps(x, w, stride=1, padding="valid", dilation=1, groups=1) -> Itera
     groups = as_size(groups, "groups")
     seq, _ = as_sequence(x)
     kernel, _ = as_kernel_1d(w)
-    fmap, grouped = seq[None], kernel[None]
-    as_kernel(grouped, fmap.shape[2], groups)
+    fmap = seq[None]  # a 1-row image: the 2-D machinery does the rest
+    grouped, _ = as_kernel(kernel[None], fmap.shape[2], groups)
     stride, dilation, pads, _ = conv1d_geometry(seq.shape[0], kernel.shape[0], stride, padding,
                                                 dilation)
     geometry = conv_geometry(fmap, grouped, (1, stride), ((0, 0), pads), (1, dilation))
