@@ -15,7 +15,7 @@ import numpy as np
 
 from convviz.training.errors import DataError
 
-__all__ = ["Dataset", "prepare_arrays", "split_single", "split_train_test", "limited",
+__all__ = ["Dataset", "prepare_arrays", "split_single", "split_train_test", "limited", "empty_class_warnings",
            "with_source", "IMAGE_SHAPE", "NUM_CLASSES", "MAX_CLASSES"]
 
 IMAGE_SHAPE = (28, 28, 1)  # MNIST's
