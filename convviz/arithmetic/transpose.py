@@ -185,9 +185,9 @@ def transpose_as_convolution(x, w, stride=1, padding="valid", output_padding=Non
     )
     spans = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:2], dilation)]
     spread = [(n - 1) * s + 1 for n, s in zip(fmap.shape[:2], stride)]
-    z = np.zeros(
-        (out[0] + spans[0] - 1, out[1] + spans[1] - 1, fmap.shape[2]), dtype=compute_dtype(fmap)
-    )
+    size = (out[0] + spans[0] - 1, out[1] + spans[1] - 1, fmap.shape[2])
+    check_size(size[0] * size[1] * size[2], "zero-inserted input")
+    z = np.zeros(size, dtype=compute_dtype(fmap))
     top, left = spans[0] - 1 - crop[0], spans[1] - 1 - crop[1]
     z[top : top + spread[0] : stride[0], left : left + spread[1] : stride[1]] = fmap
     flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)
