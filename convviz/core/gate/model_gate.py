@@ -10,6 +10,7 @@ storage); and the parameters the config would build, counted without allocating 
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -163,8 +164,8 @@ def _check_built_parameters(config: dict, path: Path, budget: Budgets) -> None:
     pending = list(global_state.get_global_attribute("uninitialized_variables", [], set_to_default=True))
     try:
         with StatelessScope(initialize_variables=False):
-            # without compile_config: the optimizer's slots are not needed to count
-            layers_only = {key: value for key, value in config.items() if key != "compile_config"}
+            # a deep copy (Keras pops keys as it reads), without compile_config: no optimizer slots
+            layers_only = copy.deepcopy({key: value for key, value in config.items() if key != "compile_config"})
             model = keras.saving.deserialize_keras_object(layers_only, safe_mode=True)
             count = int(model.count_params()) if model.built else 0
             sizes = [math.prod(v.shape) * _itemsize(v.dtype) for v in model.weights]
