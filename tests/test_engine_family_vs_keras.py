@@ -209,7 +209,7 @@ def _dilated(w, dilation):
     return full
 
 
-@_cases("transpose", 90)
+@_cases("transpose", 120)
 def test_conv2d_transpose_matches_keras_conv2dtranspose(cfg):
     """Sizes, cropping and output_padding as Keras; what TensorFlow refuses is a ValueError."""
     rng = np.random.default_rng([SEED, 104, cfg["index"]])
