@@ -99,6 +99,7 @@ def class_image_files(folder: str | os.PathLike, suffixes: frozenset[str],
         if entry.name.startswith("."):
             continue
         if Path(walk.resolve(entry)).is_dir():
+            walk.seen.clear()  # a loop is cut within a class; two classes may share a folder
             files = walk.files(entry)
             name = safe_name(entry.name, CLASS_NAME_LIMIT)  # class names are shown in the UI
             if files and name in classes:
