@@ -105,3 +105,7 @@ class Failed:
 
 
 TrainingEvent = DataReady | ModelReady | BatchEnd | EpochEnd | Probe | Finished | Failed
+
+EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
+    DataReady, LayerInfo, ModelReady, BatchEnd, EpochEnd, Probe, Finished, Failed)}
+"""Every event class by name, for reading events back from a run folder (convviz.core.runs)."""
