@@ -65,3 +65,19 @@ def _read_shipped_idx(name: str, ndim: int) -> np.ndarray:
     array = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
     array.setflags(write=False)
     return array
+
+
+PHOTOS = ("chelsea", "coffee", "astronaut")  # assets/photos/<name>.png, credited in ATTRIBUTION.md
+
+
+@lru_cache(maxsize=len(PHOTOS))
+def bundled_photo(name: str) -> np.ndarray:
+    """Return the bundled colour photo ``name`` (one of :data:`PHOTOS`) as read-only uint8 (H, W, 3)."""
+    from PIL import Image
+
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo {name!r}: choose one of {', '.join(PHOTOS)}")
+    with Image.open(asset_path(f"photos/{name}.png")) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    pixels.setflags(write=False)
+    return pixels
