@@ -17,6 +17,7 @@ import threading
 
 from convviz.cli import CliError, quiet_tensorflow_import
 from convviz.cli.progress import EpochProgress, print_model_summary, print_warnings
+from convviz.cli.run_folder import PROBE_EVERY, finish_run, open_run, tee
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
 STRATEGY_CHOICES = ("none", "default", "mirrored")
@@ -51,6 +52,9 @@ def register(subparsers) -> None:
                         "a CPU); default: none")
     parser.add_argument("--out", default=None, metavar="FILE.keras", help="save the trained model here")
     parser.add_argument("--json", action="store_true", help="print only one JSON object with the final metrics")
+    parser.add_argument("--run-dir", default=None, metavar="DIR",
+                        help="write the run (settings, metrics, snapshots, summary, final model) to the "
+                        "folder DIR as it trains; see it with 'convviz watch DIR' or 'convviz report DIR'")
     parser.set_defaults(run=run)
 
 
@@ -61,7 +65,8 @@ def _config(args):
     try:
         return TrainingConfig(data=args.data, model=args.model, epochs=args.epochs,
                               batch_size=args.batch_size, learning_rate=args.learning_rate,
-                              limit=args.limit, seed=args.seed, probe_every=0,
+                              limit=args.limit, seed=args.seed,
+                              probe_every=PROBE_EVERY if getattr(args, "run_dir", None) else 0,
                               strategy=None if args.strategy == "none" else args.strategy)
     except ValueError as exc:
         raise CliError(str(exc)) from None
@@ -82,13 +87,17 @@ def run(args) -> int:
         check_preset_fits(config.model, dataset.input_shape, dataset.num_classes)
     except (DataError, ModelFileError, ValueError) as exc:
         raise CliError(str(exc)) from None
+    writer = open_run(getattr(args, "run_dir", None), config)  # a folder we cannot write: before TensorFlow
     quiet_tensorflow_import()
     from convviz.training.session import TrainingSession
 
     session = TrainingSession(config, dataset=dataset)
     reporter = _Reporter(config, quiet=args.json, session=session)
-    with _stop_on_first_interrupt(session, quiet=args.json):
-        session.run(reporter)
+    try:
+        with _stop_on_first_interrupt(session, quiet=args.json):
+            session.run(tee(reporter, writer))
+    finally:
+        finish_run(writer, session.model if reporter.finished is not None else None)
     if reporter.failed is not None:
         print(f"convviz train: training failed: {reporter.failed.message}", file=sys.stderr)
         return 1
