@@ -1,5 +1,6 @@
 """Training under tf.distribute strategies on the CPU: MirroredStrategy builds distributed weights,
-training completes and probes still read the model."""
+training completes and probes still read the model; the multiworker strategy is left to its own
+loop (tests/test_multiworker.py)."""
 
 import os
 
@@ -55,6 +56,13 @@ def test_no_strategy_and_default_strategy():
     assert describe_strategy(None) == "no distribution strategy"
 
 
-def test_multiworker_is_not_offered():
-    with pytest.raises(ValueError, match="unknown strategy 'multiworker'; choose one of default, mirrored"):
-        TrainingConfig(strategy="multiworker")
+def test_multiworker_is_refused_by_the_model_fit_session_in_one_line():
+    config = TrainingConfig(epochs=1, limit=32, strategy="multiworker")
+    received = []
+    TrainingSession(config).run(received.append)
+    assert [type(event).__name__ for event in received] == ["Failed"]
+    message = received[0].message
+    assert "\n" not in message and "convviz train --strategy multiworker" in message
+    assert "keras-team/keras#20585" in message
+    with pytest.raises(ValueError, match="unknown strategy 'tpu'; choose one of default, mirrored, multiworker"):
+        TrainingConfig(strategy="tpu")

@@ -4,8 +4,10 @@ Prints where the data comes from, the model summary, one progress bar per epoch 
 accuracy; ``--json`` prints only one JSON object with the final metrics. Warnings about the data
 (classes without images) go to stderr, one line each, and into the JSON's ``warnings`` list. Bad arguments, data,
 a model that does not fit the images, or output paths are one-line errors (exit code 2) found
-before TensorFlow starts. ``--strategy mirrored`` trains on all local GPUs. Ctrl+C once
-stops after the current batch and still scores (and saves) the model.
+before TensorFlow starts. ``--strategy mirrored`` trains on all local GPUs; ``--strategy
+multiworker`` trains in lockstep with the other worker processes ``TF_CONFIG`` names, and only the
+chief (worker 0) saves ``--out``. Ctrl+C once stops after the current batch and still scores
+(and saves) the model.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from convviz.cli.progress import EpochProgress, print_model_summary, print_warni
 from convviz.cli.run_folder import PROBE_EVERY, finish_run, open_run, tee
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
-STRATEGY_CHOICES = ("none", "default", "mirrored")
+STRATEGY_CHOICES = ("none", "default", "mirrored", "multiworker")
 
 
 def register(subparsers) -> None:
@@ -49,7 +51,8 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--strategy", default="none", choices=STRATEGY_CHOICES,
                         help="tf.distribute strategy: 'mirrored' uses all local GPUs (one replica on "
-                        "a CPU); default: none")
+                        "a CPU); 'multiworker' trains with the workers TF_CONFIG lists (only worker 0 "
+                        "saves --out); default: none")
     parser.add_argument("--out", default=None, metavar="FILE.keras", help="save the trained model here")
     parser.add_argument("--json", action="store_true", help="print only one JSON object with the final metrics")
     parser.add_argument("--run-dir", default=None, metavar="DIR",
@@ -80,6 +83,10 @@ def run(args) -> int:
 
     config = _config(args)
     try:
+        if config.strategy == "multiworker":
+            from convviz.training.strategies import worker_of
+
+            worker_of()  # a malformed TF_CONFIG fails here, before TensorFlow starts
         out = check_save_path(args.out) if args.out else None
         if str(config.data) in dataset_names():  # loaded through Keras: TensorFlow starts here
             quiet_tensorflow_import()
@@ -89,9 +96,7 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     writer = open_run(getattr(args, "run_dir", None), config)  # a folder we cannot write: before TensorFlow
     quiet_tensorflow_import()
-    from convviz.training.session import TrainingSession
-
-    session = TrainingSession(config, dataset=dataset)
+    session = _session(config, dataset)
     reporter = _Reporter(config, quiet=args.json, session=session)
     try:
         with _stop_on_first_interrupt(session, quiet=args.json):
@@ -101,8 +106,8 @@ def run(args) -> int:
     if reporter.failed is not None:
         print(f"convviz train: training failed: {reporter.failed.message}", file=sys.stderr)
         return 1
-    saved = None
-    if out is not None:
+    saved, chief = None, getattr(session, "should_save", True)
+    if out is not None and chief:
         from convviz.training.storage import save_model
 
         try:
@@ -113,8 +118,20 @@ def run(args) -> int:
         print(json.dumps(reporter.summary(saved)))
     else:
         print(reporter.final_line())
-        print(f"Saved the model to {saved}" if saved else "Model not saved (use --out FILE.keras to keep it)")
+        print(f"Saved the model to {saved}" if saved else "Model not saved (use --out FILE.keras to keep it)"
+              if chief else "Model not saved: the chief (worker 0) saves it")
     return 0
+
+
+def _session(config, dataset):
+    """The session that trains ``config``: the multiworker loop, or the usual TrainingSession."""
+    if config.strategy == "multiworker":
+        from convviz.training.multiworker import MultiWorkerSession
+
+        return MultiWorkerSession(config, dataset=dataset)
+    from convviz.training.session import TrainingSession
+
+    return TrainingSession(config, dataset=dataset)
 
 
 class _Reporter:
