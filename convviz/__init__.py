@@ -9,3 +9,14 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 __version__ = "0.1.0"
+
+__all__ = ["LiveCallback", "__version__"]
+
+
+def __getattr__(name: str):
+    """``from convviz import LiveCallback`` imports Keras only then, so ``import convviz`` stays light."""
+    if name == "LiveCallback":
+        from convviz.training.live_callback import LiveCallback
+
+        return LiveCallback
+    raise AttributeError(f"module 'convviz' has no attribute {name!r}")
