@@ -92,7 +92,7 @@ def test_receptive_field_of_a_deep_cell_covers_the_input_window():
 def test_dense_layers_are_not_replayable_and_non_image_models_are_refused():
     model = _model((8, 8, 1), [keras.layers.Flatten(), keras.layers.Dense(3)])
     inspector = ModelInspector(model)
-    with pytest.raises(ValueError, match="only convolution and pooling"):
+    with pytest.raises(ValueError, match="Dense layers mix every input value; convviz replays spatial layers only"):
         inspector.replay(np.zeros((8, 8, 1)), 1, (0, 0), 0)
     flat = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2)])
     with pytest.raises(ValueError, match="input is an image"):
