@@ -156,7 +156,7 @@ def build_volume(settings: StudioSettings) -> tuple[np.ndarray, str, tuple[str, 
     """
     from convviz.core.studio_inputs import MAX_CHANNELS, as_sequence, generated_volume, photo_volume
 
-    if not 1 <= settings.in_channels <= MAX_CHANNELS:
+    if settings.input_kind != "model" and not 1 <= settings.in_channels <= MAX_CHANNELS:
         raise ValueError(f"input channels must be between 1 and {MAX_CHANNELS}, got {settings.in_channels}")
     base, caption = build_input(settings)
     if settings.input_kind == "photo":

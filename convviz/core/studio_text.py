@@ -5,8 +5,27 @@ from __future__ import annotations
 from convviz.core.studio import MNIST_SIZE, StudioSettings
 
 
+def _axes(value) -> str:
+    """An int or an (h, w) pair as text: ``2`` or ``2x1``."""
+    if isinstance(value, (tuple, list)):
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+    return str(value)
+
+
+def _depth_slug(s: StudioSettings) -> str:
+    slug = f"{s.kind}_c{s.in_channels}"
+    slug += f"m{s.depth_multiplier}" if s.kind in ("depthwise", "separable") and s.depth_multiplier != 1 else ""
+    slug += f"f{s.filters}" if s.kind != "depthwise" else ""
+    slug += f"g{s.groups}" if s.groups != 1 else ""
+    slug += f"op{_axes(s.output_padding)}" if s.output_padding is not None else ""
+    return slug + ("_" + s.activation if s.activation != "none" else "") + "_"
+
+
 def settings_slug(settings: StudioSettings) -> str:
-    """A short file-name-safe description, e.g. ``seed5_k3x3_s1_valid_d1_maxpool2``."""
+    """A short file-name-safe description, e.g. ``seed5_k3x3_s1_valid_d1_maxpool2``.
+
+    Settings in depth start with the kind and channels, e.g. ``separable_c3f8_photo16_…``.
+    """
     s = settings
     kind = {"seed": "seed", "digit": f"digit{s.digit_index}"}.get(s.input_kind, s.input_kind)
     size = {"seed": 5, "digit": MNIST_SIZE}.get(s.input_kind, s.input_size)
@@ -17,8 +36,10 @@ def settings_slug(settings: StudioSettings) -> str:
     else:
         (t, b), (l, r) = s.padding
         pad = f"pad{t}" if t == b == l == r else f"pad{t}-{b}-{l}-{r}"
-    kh, kw = s.kernel.shape
-    slug = f"{kind}{size}_k{kh}x{kw}-{s.kernel_preset}_s{s.stride}_{pad}_d{s.dilation}"
+    kh, kw = s.kernel.shape[:2]
+    slug = f"{kind}{size}_k{kh}x{kw}-{s.kernel_preset}_s{_axes(s.stride)}_{pad}_d{_axes(s.dilation)}"
+    if not s.is_classic:
+        slug = _depth_slug(s) + slug
     if s.pool:
         slug += f"_{s.pool_mode}pool{s.pool_size}"
         if s.effective_pool_stride != s.pool_size:
@@ -26,12 +47,35 @@ def settings_slug(settings: StudioSettings) -> str:
     return slug
 
 
+def _depth_text(s: StudioSettings) -> str:
+    from convviz.core.studio_numbers import KIND_NAMES
+
+    text = f"{KIND_NAMES[s.kind]} · {s.in_channels} input channel(s)"
+    if s.kind in ("depthwise", "separable"):
+        text += f" · depth multiplier {s.depth_multiplier}"
+    if s.kind != "depthwise":
+        text += f" · {s.filters} filter(s)"
+    if s.groups != 1:
+        text += f" · {s.groups} groups"
+    if s.output_padding is not None:
+        text += f" · output padding {_axes(s.output_padding)}"
+    if s.use_bias:
+        text += " · bias"
+    if s.activation != "none":
+        text += f" · {s.activation}"
+    return text + " · "
+
+
 def settings_text(settings: StudioSettings) -> str:
     """The settings in words for a caption: ``kernel 3×3 (Sobel x) · stride 2 · padding same · …``."""
     s = settings
-    kh, kw = s.kernel.shape
+    kh, kw = s.kernel.shape[:2]
     padding = s.padding if isinstance(s.padding, str) else "explicit {},{},{},{}".format(*s.padding[0], *s.padding[1])
-    text = f"kernel {kh}×{kw} ({s.kernel_preset}) · stride {s.stride} · padding {padding} · dilation {s.dilation}"
+    size = f"{kw}" if s.kind == "conv1d" else f"{kh}×{kw}"
+    text = (f"kernel {size} ({s.kernel_preset}) · stride {_axes(s.stride)} · padding {padding} · "
+            f"dilation {_axes(s.dilation)}")
+    if not s.is_classic:
+        text = _depth_text(s) + text
     if s.pool:
         text += f" · {s.pool_mode} pool {s.pool_size}, stride {s.effective_pool_stride}, {s.pool_padding}"
     return text
