@@ -221,6 +221,8 @@ class TrainingTab(QWidget):
         if handler is not None:
             handler(event)
 
+    show_event = _on_event  # the public way in for events from elsewhere (a watched run folder)
+
     def _on_probe(self, probe: Probe) -> None:
         self.view.add_probe(probe, "(loaded model)" if self.jobs.kind == "load" else "")
         self._sample = (probe.sample, probe.sample_label)
