@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from convviz import __version__
-from convviz.cli import CliError, animate, evaluate, silence_tensorflow_logs, train
+from convviz.cli import CliError, animate, evaluate, report, silence_tensorflow_logs, train, watch
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"convviz {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
-    for command in (animate, train, evaluate):
+    for command in (animate, train, evaluate, watch, report):
         command.register(subparsers)
     return parser
 
