@@ -38,7 +38,8 @@ def _start(args, tmp_path, name, **env):
     environ = {key: value for key, value in os.environ.items() if key not in ("TF_CONFIG", WORKER_SAVES)}
     environ.update(CONVVIZ_OFFLINE="1", **env)
     log = open(tmp_path / f"{name}.err", "w")
-    process = subprocess.Popen([sys.executable, "-m", "convviz", *args], env=environ, cwd=tmp_path,
+    command = args if args[0] == "-c" else ["-m", "convviz", *args]
+    process = subprocess.Popen([sys.executable, *command], env=environ, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=log, text=True)
     log.close()
     return process
@@ -124,3 +125,29 @@ def test_only_the_chief_saves_unless_every_worker_is_asked_to(monkeypatch):
     assert session.should_save
     with pytest.raises(ValueError, match="needs strategy='multiworker', not 'mirrored'"):
         MultiWorkerSession(TrainingConfig(strategy="mirrored"))
+
+
+LATE = """
+import tensorflow as tf
+tf.constant(1.0) + 1  # TensorFlow work before the strategy
+from convviz.training.multiworker import MultiWorkerSession
+from convviz.training.session import TrainingConfig
+received = []
+MultiWorkerSession(TrainingConfig(strategy="multiworker", limit=32, epochs=1)).run(received.append)
+print(type(received[-1]).__name__, received[-1].message)
+"""
+
+
+def test_a_strategy_created_after_other_tensorflow_work_is_a_one_line_failure(tmp_path):
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in _free_ports(2)]}
+    tf_config = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": 0}})
+    process = _start(["-c", LATE], tmp_path, "late", TF_CONFIG=tf_config)
+    try:
+        stdout = process.communicate(timeout=TIMEOUT)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert stdout.strip().splitlines() == ["Failed RuntimeError: the multiworker strategy must be created "
+                                           "before any other TensorFlow work in this process (Collective "
+                                           "ops must be configured at program startup)"]
