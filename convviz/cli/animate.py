@@ -1,7 +1,9 @@
 """``convviz animate``: the studio's animation as a GIF (one frame per step) or one step as a PNG.
 
-Settings and steps come from :mod:`convviz.core.studio` (no Qt); only the pixels are drawn
-with the studio's own views, offscreen, so files look like the app.
+Settings and steps come from :mod:`convviz.core.studio` (no Qt). The classic single-channel
+convolution is drawn with the studio's own views, offscreen, so files look like the app; the
+kinds in depth (``--kind``, ``--in-channels``, ``--filters``, …) with the core's Pillow
+renderer (:mod:`convviz.cli.animate_depth`). GIF frames are streamed, with progress on stderr.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from pathlib import Path
 
 from convviz.cli import CliError
+from convviz.cli.animate_depth import FRAME_COUNTS, add_arguments, depth_changes, write_depth
 
 MAX_KERNEL = 9
 
@@ -22,13 +25,14 @@ def register(subparsers) -> None:
         "animate",
         help="write the convolution studio's animation (GIF) or one step (PNG), no window needed",
         description="Slide a kernel over a feature map and write every step to a GIF (one frame per "
-        "kernel position, then one per pooling window) or one step to a PNG.",
+        "kernel position and filter, then one per pooling window) or one step to a PNG. " + FRAME_COUNTS,
     )
     parser.add_argument("--input", default="random", metavar="KIND",
                         help="seed (the 5x5 conv-arithmetic map), digit:N (bundled MNIST digit N, 28x28), "
-                        "random (integers 0-9) or checker; default random")
+                        "random (integers 0-9), checker, or photo[:NAME] (a colour photo: chelsea, coffee "
+                        "or astronaut); default random")
     parser.add_argument("--input-size", type=int, default=None, metavar="N",
-                        help="side of random/checker inputs, 3-64 (default 7)")
+                        help="side of random/checker/photo inputs, 3-64 (default 7)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for random inputs and kernels")
     parser.add_argument("--kernel-size", default="3", metavar="K",
                         help="kernel size K or HxW, 1-9 (default 3)")
@@ -46,6 +50,7 @@ def register(subparsers) -> None:
                         help="PNG only: which step to draw, 1-based (default: the last)")
     parser.add_argument("--fps", type=float, default=4.0, help="GIF frames per second, 0.5-50 (default 4)")
     parser.add_argument("--out", required=True, help="output file: .gif (all steps) or .png (one step)")
+    add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -74,21 +79,27 @@ def build_settings(args):
     from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset
     from convviz.core.studio import MAX_INPUT_SIZE, MIN_INPUT_SIZE, StudioSettings, digit_count
 
-    kind, digit = args.input.strip().lower(), 0
+    from convviz.assets import PHOTOS
+
+    kind, digit, photo = args.input.strip().lower(), 0, PHOTOS[0]
     if kind.startswith("digit:"):
         number = kind.split(":", 1)[1]
         if not number.isdigit() or int(number) >= digit_count():
             raise CliError(f"digit index must be between 0 and {digit_count() - 1}, got {number!r}")
         kind, digit = "digit", int(number)
+    elif kind == "photo" or kind.startswith("photo:"):
+        kind, photo = "photo", kind.partition(":")[2] or photo
+        if photo not in PHOTOS:
+            raise CliError(f"unknown photo {photo!r}: use {', '.join(PHOTOS)}")
     elif kind not in ("seed", "random", "checker"):
-        raise CliError(f"unknown --input {args.input!r}: use seed, digit:N, random or checker")
+        raise CliError(f"unknown --input {args.input!r}: use seed, digit:N, random, checker or photo[:NAME]")
     size = 7 if args.input_size is None else args.input_size
     if not MIN_INPUT_SIZE <= size <= MAX_INPUT_SIZE:
         raise CliError(f"--input-size must be between {MIN_INPUT_SIZE} and {MAX_INPUT_SIZE}, got {size}")
     if args.input_size is not None and kind in ("seed", "digit"):
         fixed = 5 if kind == "seed" else 28
         if size != fixed:
-            raise CliError(f"the {kind} input is {fixed}x{fixed}; --input-size applies to random and checker only")
+            raise CliError(f"the {kind} input is {fixed}x{fixed}; --input-size applies to random, checker and photo only")
     kh, kw = _kernel_size(args.kernel_size)
     preset = args.kernel or ("seed" if (kh, kw) == (3, 3) else "random")
     if preset not in KERNEL_PRESETS:
@@ -106,7 +117,7 @@ def build_settings(args):
         input_kind=kind, input_size=size, digit_index=digit, random_seed=args.seed, kernel=kernel,
         kernel_preset=preset, stride=args.stride, padding=_padding(args.padding), dilation=args.dilation,
         pool=args.pool is not None, pool_mode=args.pool or "max", pool_size=args.pool_size,
-        pool_stride=args.pool_stride, pool_padding=args.pool_padding,
+        pool_stride=args.pool_stride, pool_padding=args.pool_padding, photo=photo, **depth_changes(args),
     )
 
 
@@ -155,19 +166,26 @@ def run(args) -> int:
     step = total if args.step is None else args.step
     if not 1 <= step <= total:
         raise CliError(f"--step must be between 1 and {total} (there are {total} steps), got {step}")
-    app = ensure_qapplication()  # noqa: F841 (kept alive while rendering)
     from convviz.core.errors import first_line
-    from convviz.ui.studio.export import export_gif, export_png
 
     try:
-        if ext == ".png":
-            export_png(result, step - 1, path)
-            print(f"wrote {path} (step {step} of {total})")
-        else:
-            if total > 500:
-                print(f"rendering {total} frames…", file=sys.stderr)
-            export_gif(result, path, fps=args.fps)
-            print(f"wrote {path} ({total} frames)")
+        print(write_depth(result, path, ext, step, args.fps) if result.in_depth
+              else _write_classic(result, path, ext, step, args.fps))
     except (OSError, ValueError) as exc:
         raise CliError(f"could not write {path}: {first_line(exc)}") from None
     return 0
+
+
+def _write_classic(result, path: Path, ext: str, step: int, fps: float) -> str:
+    """Draw the classic studio offscreen with its own Qt canvas; return the line to print."""
+    from convviz.cli.frame_progress import FrameProgress
+
+    app = ensure_qapplication()  # noqa: F841 (kept alive while rendering)
+    from convviz.ui.studio.export import export_gif, export_png
+
+    total = result.n_steps
+    if ext == ".png":
+        export_png(result, step - 1, path)
+        return f"wrote {path} (step {step} of {total})"
+    export_gif(result, path, fps=fps, progress=FrameProgress(total, sys.stderr))
+    return f"wrote {path} ({total} frames)"
