@@ -38,6 +38,7 @@ def kernel_variant(base: np.ndarray, index: int) -> np.ndarray:
 def _channel_weights(seed: int, cin: int, filters: int) -> np.ndarray:
     draws = np.random.default_rng(seed).integers(0, len(CHANNEL_WEIGHTS), (cin, filters))
     weights = CHANNEL_WEIGHTS[draws]
+    weights[0] = np.abs(weights[0])  # a negative weight would turn a 180° turn back into filter 0
     weights[0, 0] = 1
     return weights
 
