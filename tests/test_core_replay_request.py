@@ -6,7 +6,13 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from convviz.core.replay_request import PoolRequest, StudioRequest, studio_request  # noqa: E402
+from convviz.core.replay_request import (  # noqa: E402
+    PoolRequest,
+    StudioRequest,
+    WholeCellRequest,
+    studio_request,
+    whole_cell_request,
+)
 from convviz.core.studio import StudioSettings, compute_studio  # noqa: E402
 from convviz.training.inspection import ModelInspector  # noqa: E402
 
@@ -76,3 +82,35 @@ def test_the_request_becomes_the_layers_settings(inspected):
     np.testing.assert_array_equal(settings.model_map, replay.layer_input[:, :, 2])
     np.testing.assert_array_equal(settings.kernel, replay.kernel[:, :, 2])
     assert "filter 0" in settings.caption and "Σ" in settings.model_note
+
+
+@pytest.mark.parametrize("layer, cell, flt", [(0, (3, 5), 2), (0, (0, 0), 3), (1, (0, 6), 1), (1, (4, 2), 2)])
+def test_a_whole_cell_lands_on_the_models_value(inspected, layer, cell, flt):
+    model, inspector, image, outputs = inspected
+    replay = inspector.replay(image, layer, cell, flt)
+    request = whole_cell_request(replay)
+    assert isinstance(request, WholeCellRequest)
+    result = compute_studio(request.settings(StudioSettings(pool=True, input_kind="digit")))
+    assert result.error is None and result.pool_error is None and result.in_depth
+    stage, step = result.step(result.step_index(*request.cell))
+    assert stage == "conv" and step.position == cell and step.filter == 0
+    layer_input = np.asarray(outputs[layer - 1]) if layer else image
+    keras_layer = model.layers[layer]
+    kernel = np.asarray(keras_layer.kernel)[:, :, :, flt]
+    np.testing.assert_allclose(result.x, layer_input, rtol=1e-6)
+    np.testing.assert_array_equal(step.kernel, kernel)
+    assert len(step.channel_dots) == layer_input.shape[2]
+    assert step.total == pytest.approx(step.channel_dots.sum())
+    bias = float(np.asarray(keras_layer.bias)[flt])
+    np.testing.assert_allclose(result.bias, [bias])
+    activation = ACTIVATIONS[keras_layer.get_config()["activation"]]
+    model_value = float(outputs[layer][cell][flt])
+    assert activation(step.total + bias) == pytest.approx(model_value, rel=1e-4, abs=1e-5)
+    assert result.activated[(*cell, 0)] == pytest.approx(model_value, rel=1e-4, abs=1e-5)
+    assert request.model_value == pytest.approx(model_value, rel=1e-5, abs=1e-6)
+
+
+def test_a_pooling_cell_is_not_a_whole_conv_cell(inspected):
+    _, inspector, image, _ = inspected
+    with pytest.raises(ValueError, match="needs a convolution cell"):
+        whole_cell_request(inspector.replay(image, 2, (0, 0), 1))
