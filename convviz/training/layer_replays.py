@@ -152,6 +152,24 @@ def replay_one_input(layer, x, cell, channel, model_value) -> Replay:
                    f"{kind} passes the value on at inference: {v:.6g}", branch_values=(v,))
 
 
+def replay_normalization(layer, x, cell, channel, model_value) -> Replay:
+    """Normalization (adapted mean and variance): (x−mean)/max(√variance, ε), or its inverse."""
+    import keras
+
+    channels = x.shape[-1]
+    mean = float(np.broadcast_to(np.asarray(layer.mean, np.float64).reshape(-1), (channels,))[channel])
+    variance = float(np.broadcast_to(np.asarray(layer.variance, np.float64).reshape(-1), (channels,))[channel])
+    spread = max(np.sqrt(variance), keras.backend.epsilon())
+    v = cell_value(x, cell, channel)
+    if layer.invert:
+        value = mean + v * spread
+        formula = f"mean + x·√variance = {mean:.4g} + {v:.4g}·{spread:.4g} = {value:.6g}"
+    else:
+        value = (v - mean) / spread
+        formula = f"(x − mean)/√variance = ({v:.4g} − {mean:.4g})/{spread:.4g} = {value:.6g}"
+    return _simple(layer, "rescale", x, cell, channel, value, model_value, formula, branch_values=(v,))
+
+
 def unreplayable_reason(layer) -> str | None:
     """Why ``layer`` cannot be replayed, in one sentence naming it; None when it can be."""
     kind = type(layer).__name__
@@ -175,6 +193,7 @@ _REPLAYS = {
     "BatchNormalization": replay_batch_norm, "ReLU": replay_activation, "Activation": replay_activation,
     "Softmax": replay_activation, "LeakyReLU": replay_activation, "ZeroPadding2D": replay_one_input,
     "Cropping2D": replay_one_input, "Rescaling": replay_one_input,
+    "Normalization": replay_normalization,
 }
 
 
@@ -193,6 +212,6 @@ def replay_layer(layer, inputs, names, output_shape, cell, channel: int, model_v
     if kind in _IDENTITY:
         return replay_one_input(layer, inputs[0], cell, channel, model_value)
     if kind in _REPLAYS and inputs[0].ndim != 3 and "Global" not in kind and kind not in (
-            "Activation", "ReLU", "Softmax", "LeakyReLU", "BatchNormalization", "Rescaling"):
+            "Activation", "ReLU", "Softmax", "LeakyReLU", "BatchNormalization", "Rescaling", "Normalization"):
         raise ValueError(f"{layer.name}: its input is not an image-like map, so there is nothing to slide over")
     return _REPLAYS[kind](layer, inputs[0], cell, channel, model_value)
