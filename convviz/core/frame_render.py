@@ -72,6 +72,7 @@ class DepthFrameRenderer:
         self.result, self.width = result, width
         self.one_d = result.settings.kind == "conv1d"
         self.font, self.ascii = _font()
+        self._masks: dict[str, Image.Image] = {}
         self.text_lines = 3 + sum(len(_wrap(line)) for line in result.numbers.lines())
         kernel_shape = np.shape(result.conv_steps[0].kernel)
         self.kernel_rows = 1 if self.one_d else kernel_shape[0]
@@ -145,7 +146,7 @@ class DepthFrameRenderer:
             canvas.paste(image, (x, y))
             if numbers and cell >= 24:
                 for (r, c), v in np.ndenumerate(values):
-                    draw.text((x + c * cell + 3, y + r * cell + 6), _fmt(v)[:4], fill=(200, 0, 120), font=self.font)
+                    self._text(draw, y + r * cell + 6, _fmt(v)[:4], x + c * cell + 3, (200, 0, 120))
             for cells, colour in (marks or {}).get(index, []):
                 self._outline(draw, (x, y), cells, cell, colour)
             x += image.width + GAP
@@ -175,8 +176,21 @@ class DepthFrameRenderer:
             self._text(draw, y, line)
         return canvas
 
-    def _text(self, draw, y: int, text: str) -> None:
-        draw.text((MARGIN, y), text.translate(ASCII) if self.ascii else text, fill=(0, 0, 0), font=self.font)
+    def _text(self, draw, y: int, text: str, x: int = MARGIN, fill=(0, 0, 0)) -> None:
+        mask = self._text_mask(text.translate(ASCII) if self.ascii else text)
+        draw.bitmap((x, y), mask, fill=fill)
+
+    def _text_mask(self, text: str) -> Image.Image:
+        """``text`` rendered once as a mask: most lines repeat on every frame (bounded cache)."""
+        mask = self._masks.get(text)
+        if mask is None:
+            if len(self._masks) >= 1024:
+                self._masks.clear()
+            left, top, right, bottom = self.font.getbbox(text)
+            mask = Image.new("L", (max(right, 1), max(bottom, 1)))
+            ImageDraw.Draw(mask).text((0, 0), text, fill=255, font=self.font)
+            self._masks[text] = mask
+        return mask
 
     def _filter_rows(self, canvas, draw, y, stage, step, index, cell_in, cell_out) -> int:
         source, target = self._stage_input(stage), self._stage_output(stage)
