@@ -100,7 +100,7 @@ class TrainingView:
         """The timeline position of what is on show (the last snapshot when live)."""
         if self.pinned is None:
             return max(0, len(self.snapshots) - 1)
-        return next(i for i, probe in enumerate(self.snapshots) if probe is self.pinned)
+        return next((i for i, probe in enumerate(self.snapshots) if probe is self.pinned), 0)
 
     def scrub(self, index: int) -> None:
         """Show kept snapshot ``index``; the last one (or beyond) means live."""

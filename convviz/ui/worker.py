@@ -34,6 +34,9 @@ from convviz.ui.message_bar import MessageBar
 
 Emit = Callable[[object], None]
 Job = Callable[[Emit], Any]
+# Queues whose thread outlived close(): kept referenced so their QThread is never destroyed
+# while it runs (that would abort the process); the thread ends when its job does.
+_LEFT_RUNNING: list[JobQueue] = []
 
 
 class Worker(QObject):
@@ -153,6 +156,7 @@ class _Runner(QObject):
 
     @pyqtSlot(object)
     def run(self, worker: Worker) -> None:
+        """Run ``worker`` here, unless the queue closed while it waited."""
         if self._queue.closed:  # still queued at close: never started, reports nothing
             return
         self._queue.current = worker
@@ -199,7 +203,10 @@ class JobQueue(QObject):
         if current is not None:
             current.stop()
         self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        ended = self.thread.wait(timeout_ms)
+        if not ended:
+            _LEFT_RUNNING.append(self)
+        return ended
 
 
 class GuiTask(QObject):
