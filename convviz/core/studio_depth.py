@@ -10,7 +10,7 @@ transposed kind both views of it (:class:`TransposeViews`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,25 +39,61 @@ KIND_STAGES = {"conv": ("conv",), "conv1d": ("conv",), "depthwise": ("depthwise"
                "separable": ("depthwise", "pointwise"), "transposed": ("transpose",)}
 
 
-@dataclass(frozen=True, eq=False)
 class TransposeViews:
-    """Both ways to see a transposed convolution.
+    """Both ways to see a transposed convolution, each computed when first asked for.
 
     Stamp view: every input cell adds its scaled kernel onto the output; ``overlaps[r, c]``
     counts the stamps landing on output cell (r, c): where the count alternates (kernel not
-    a multiple of the stride) the output shows checkerboard artefacts.
+    a multiple of the stride) the output shows checkerboard artefacts (``uneven``).
     Convolution view: ``zero_inserted`` (H'+span−1, W'+span−1, Cin) is the input spread with
     stride − 1 zeros between cells and padded; ``is_input[r, c]`` is True where it holds a
     real input cell; ``flipped`` (kh, kw, Cin, F) is the kernel turned 180°; a stride-1
-    "valid" convolution of the two (``equivalent_steps``, lazy) equals the output.
+    "valid" convolution of the two (``equivalent_steps``, lazy FilterSteps) equals the output.
     """
 
-    overlaps: np.ndarray
-    zero_inserted: np.ndarray
-    is_input: np.ndarray
-    flipped: np.ndarray
-    equivalent_steps: object  # LazySteps of FilterStep
-    uneven: bool  # True when overlap counts differ between cells: checkerboard risk
+    def __init__(self, settings, x: np.ndarray, w: np.ndarray, lazy) -> None:
+        self._s, self._x, self._w, self._lazy = settings, x, w, lazy
+
+    def _geometry(self):
+        s = self._s
+        return s.stride, s.padding, s.output_padding, s.dilation
+
+    @cached_property
+    def overlaps(self) -> np.ndarray:
+        """(H', W') int: how many stamps land on each output cell."""
+        ones_in, ones_kernel = np.ones(self._x.shape[:2], np.int64), np.ones(self._w.shape[:2], np.int64)
+        return conv2d_transpose(ones_in, ones_kernel, *self._geometry())
+
+    @property
+    def uneven(self) -> bool:
+        """True when cells get different numbers of stamps: the checkerboard risk."""
+        return bool(self.overlaps.min() != self.overlaps.max())
+
+    @cached_property
+    def _equivalent(self):
+        return transpose_as_convolution(self._x, self._w, *self._geometry())
+
+    @property
+    def zero_inserted(self) -> np.ndarray:
+        """The input with stride − 1 zeros between cells, padded so a stride-1 "valid" conv fits."""
+        return self._equivalent[0]
+
+    @property
+    def flipped(self) -> np.ndarray:
+        """The kernel turned 180°, as (kh, kw, Cin, F)."""
+        return self._equivalent[1]
+
+    @cached_property
+    def is_input(self) -> np.ndarray:
+        """(rows, cols) bool of ``zero_inserted``: True where a real input cell sits."""
+        ones_in, ones_kernel = np.ones(self._x.shape[:2], np.int64), np.ones(self._w.shape[:2], np.int64)
+        return transpose_as_convolution(ones_in, ones_kernel, *self._geometry())[0] != 0
+
+    @cached_property
+    def equivalent_steps(self):
+        """The equivalent convolution's steps (LazySteps of FilterStep), filter by filter."""
+        steps = conv2d_steps(self.zero_inserted, self.flipped, 1, "valid", self._s.dilation)
+        return self._lazy(steps, self.overlaps.size * self.flipped.shape[3])
 
 
 def _full_output(s, x, w, point):
@@ -93,17 +129,6 @@ def stage_counts(s, x, output, middle) -> tuple[tuple[str, int], ...]:
     if s.kind == "separable":
         return (("depthwise", middle.size), ("pointwise", output.size))
     return ((KIND_STAGES[s.kind][0], output.size),)
-
-
-def transpose_views(s, x, w, lazy) -> TransposeViews:
-    """Both views of the transposed convolution of ``x`` by ``w`` (see :class:`TransposeViews`)."""
-    ones_in, ones_kernel = np.ones(x.shape[:2], np.int64), np.ones(w.shape[:2], np.int64)
-    overlaps = conv2d_transpose(ones_in, ones_kernel, s.stride, s.padding, s.output_padding, s.dilation)
-    z, flipped = transpose_as_convolution(x, w, s.stride, s.padding, s.output_padding, s.dilation)
-    spread, _ = transpose_as_convolution(ones_in, ones_kernel, s.stride, s.padding, s.output_padding,
-                                         s.dilation)
-    steps = lazy(conv2d_steps(z, flipped, 1, "valid", s.dilation), overlaps.size * flipped.shape[3])
-    return TransposeViews(overlaps, z, spread != 0, flipped, steps, bool(overlaps.min() != overlaps.max()))
 
 
 def middle_output(s, x, w):
@@ -161,7 +186,7 @@ def compute_depth(result, lazy) -> None:
     result.activated = layer_output(s, output, result.bias)
     result.numbers = studio_numbers(s, x.shape, w.shape, channels, cout)
     if s.kind == "transposed":
-        result.transposed = transpose_views(s, x, w, lazy)
+        result.transposed = TransposeViews(s, x, w, lazy)
 
 
 def _bias(s, cout: int) -> np.ndarray:

@@ -17,6 +17,8 @@ Every input kind gives ``in_channels`` channels, and says what each one is:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from convviz.arithmetic.presets import SEED_INPUT, checker_input
@@ -26,8 +28,15 @@ UI_MAX_CHANNELS = 8  # what the studio's controls and ``convviz animate`` offer
 PHOTO_EXTRAS = ("grey", "255−R", "255−G", "255−B", "255−grey")
 
 
+@lru_cache(maxsize=32)  # a settings change must not resize the photo again (~1 ms each)
 def photo_volume(name: str, size: int, channels: int) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Photo ``name`` as an int64 (size, size, channels) volume and the name of each channel."""
+    """Photo ``name`` as a read-only int64 (size, size, channels) volume and each channel's name."""
+    volume, names = _photo_volume(name, size, channels)
+    volume.setflags(write=False)
+    return volume, names
+
+
+def _photo_volume(name: str, size: int, channels: int) -> tuple[np.ndarray, tuple[str, ...]]:
     from PIL import Image
 
     from convviz.assets import bundled_photo
