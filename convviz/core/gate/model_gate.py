@@ -11,6 +11,7 @@ storage); and the parameters the config would build, counted without allocating 
 from __future__ import annotations
 
 import copy
+import io
 import json
 import math
 import os
@@ -126,7 +127,7 @@ def _check_h5_weights(archive: zipfile.ZipFile, path: Path, budget: Budgets) -> 
                 total += math.prod(item.shape or ()) * item.dtype.itemsize
 
     try:
-        with archive.open("model.weights.h5") as member, h5py.File(member, "r") as weights:
+        with _weights_stream(archive) as member, h5py.File(member, "r") as weights:
             problem = _link_problem(weights, h5py)
             if problem is None:
                 weights.visititems(visit)
@@ -138,6 +139,19 @@ def _check_h5_weights(archive: zipfile.ZipFile, path: Path, budget: Budgets) -> 
         raise refuse(path, problem)
     if total > budget.weight_bytes:
         raise refuse(path, over_budget("its weights", total, budget.weight_bytes, budget))
+
+
+def _weights_stream(archive: zipfile.ZipFile):
+    """The weights member as a seekable stream: read in place when stored, else into memory.
+
+    HDF5 seeks back and forth; in a compressed member each backward seek decompresses from
+    the start again. Its declared size was checked against the weights budget already.
+    """
+    info = archive.getinfo("model.weights.h5")
+    if info.compress_type == zipfile.ZIP_STORED:
+        return archive.open(info)
+    with archive.open(info) as member:
+        return io.BytesIO(member.read(info.file_size))
 
 
 def _link_problem(weights, h5py) -> str | None:
