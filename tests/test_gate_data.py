@@ -216,3 +216,21 @@ def test_pixel_and_decoded_bounds(tmp_path):
     check_image_pixels(tmp_path / "ok.png", (256, 256), BUDGET)
     refused(lambda: check_decoded_total(tmp_path, 200, (256, 256, 3), BUDGET), "200 images of 256x256x3",
             "would need 37.5 MB")
+
+
+# --- bounded streams ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("opener", [gzip.open, bz2.open, lzma.open])
+def test_read_bounded_stops_at_the_limit(tmp_path, opener):
+    from convviz.core.gate.streams import open_decompressed, read_bounded
+
+    path = tmp_path / "bomb"
+    with opener(path, "wb") as handle:
+        for _ in range(40):
+            handle.write(bytes(2**20))
+    assert path.stat().st_size < 100_000
+    with open_decompressed(path) as stream:
+        refused(lambda: read_bounded(stream, 8 * 2**20, path, "the data", BUDGET),
+                "bomb:", "the data decompressed would need more than 8.0 MB", "the limit here is 8.0 MB")
+    with open_decompressed(path) as stream:
+        assert len(read_bounded(stream, 40 * 2**20, path, "the data", BUDGET)) == 40 * 2**20
