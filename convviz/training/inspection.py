@@ -81,7 +81,7 @@ class ModelInspector:
         """Return every layer's output (no batch axis) for one image of the model's input shape."""
         batch = np.asarray(image, dtype=np.float32).reshape((1, *self.input_shape))
         outputs = self._run(batch)
-        return [np.asarray(out[0]) for out in outputs]
+        return [out.numpy()[0] for out in outputs]  # slicing in numpy: an eager slice per layer is slow
 
     def chain_until(self, layer_index: int) -> list[LayerGeometry]:
         """The geometry of layers 0..layer_index as a chain (exact only for a plain chain of layers).
