@@ -189,18 +189,10 @@ def test_data_warnings_reach_the_message_bar(qtbot, tab, monkeypatch):
     class WarningSession(FakeSession):
         def run(self, emit):
             def with_warnings(event):
-                if isinstance(event, DataReady):
-                    event = _with_warnings(event, warnings)
-                emit(event)
+                data = isinstance(event, DataReady)  # not a fallback: the warnings alone make it a warning
+                emit(replace(event, warnings=warnings, is_fallback=False) if data else event)
 
             return super().run(with_warnings)
-
-    def _with_warnings(event, texts):
-        try:
-            return replace(event, warnings=texts)
-        except TypeError:  # DataReady without the field yet: the tab reads it with getattr
-            object.__setattr__(event, "warnings", texts)
-            return event
 
     monkeypatch.setattr(session_module, "TrainingSession", WarningSession)
     shown = []

@@ -230,9 +230,8 @@ class TrainingTab(QWidget):
     def _on_data(self, event: DataReady) -> None:
         self.preview.show_data(event)
         self.layer_link.data_ready(event)
-        warnings = tuple(getattr(event, "warnings", ()))
-        text = " ".join([f"Training on {event.source}.", *warnings])
-        (self.messages.show_warning if event.is_fallback or warnings else self.messages.show_info)(text)
+        text = " ".join([f"Training on {event.source}.", *event.warnings])
+        (self.messages.show_warning if event.is_fallback or event.warnings else self.messages.show_info)(text)
 
     def _on_model(self, event: ModelReady) -> None:
         if self.jobs.kind == "load":  # a good file: what was shown belongs to the old model
