@@ -100,7 +100,7 @@ def test_a_backbone_nested_under_a_head_is_flattened():
     image = random_image(4)
     activations = inspector_.activations(image)
     np.testing.assert_allclose(activations[-1], np.asarray(model(image[None])[0]), rtol=1e-4, atol=1e-5)
-    inner_out = np.asarray(inner(image[None])[0])
+    inner_out = np.asarray(inner([image[None]])[0])
     np.testing.assert_allclose(activations[names.index("out_relu")], inner_out, rtol=1e-4, atol=1e-5)
 
 

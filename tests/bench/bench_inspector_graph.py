@@ -83,7 +83,7 @@ def click_rows(model, repeats: int) -> list[dict]:
                      "ratio": seconds / forward, "target": "<= 300 ms", "met": seconds <= 0.3})
     fresh = _timed(lambda: (inspector.receptive_fields(index, cell),
                             inspector.replay(image, index, cell, channel)), max(3, repeats // 4))
-    rows.append({"what": "click incl. a fresh forward pass (no cached activations)", "figure_ms": fresh * 1e3,
+    rows.append({"what": f"click → field + replay: {name}, incl. a fresh forward pass", "figure_ms": fresh * 1e3,
                  "ratio": fresh / forward, "target": "<= 300 ms", "met": fresh <= 0.3})
     return rows
 
