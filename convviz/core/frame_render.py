@@ -73,6 +73,7 @@ class DepthFrameRenderer:
         self.one_d = result.settings.kind == "conv1d"
         self.font, self.ascii = _font()
         self._masks: dict[str, Image.Image] = {}
+        self._images: dict[tuple, Image.Image] = {}  # maps that repeat: a few per stage and filter
         self.text_lines = 3 + sum(len(_wrap(line)) for line in result.numbers.lines())
         kernel_shape = np.shape(result.conv_steps[0].kernel)
         self.kernel_rows = 1 if self.one_d else kernel_shape[0]
@@ -137,12 +138,18 @@ class DepthFrameRenderer:
             draw.rectangle((x0, y0, x0 + cell - 1, y0 + cell - 1), outline=colour, width=2 if cell >= 8 else 1)
 
     def _draw_row(self, canvas, draw, y, label, maps, cell, levels, pads=((0, 0), (0, 0)), pending=None,
-                  marks=None, numbers=False) -> int:
+                  marks=None, numbers=False, keys=None) -> int:
+        """Draw a labelled row of maps; ``keys[i]`` names a map that looks the same on other frames."""
         self._text(draw, y, label)
         y += LABEL_H
         x, height = MARGIN, 0
         for index, values in enumerate(maps[:MAX_MAPS]):
-            image = self._map_image(values, cell, levels, None if pending is None else pending[index], pads)
+            key = None if keys is None else keys[index]
+            image = self._images.get(key) if key is not None else None
+            if image is None:
+                image = self._map_image(values, cell, levels, None if pending is None else pending[index], pads)
+                if key is not None:
+                    self._images[key] = image
             canvas.paste(image, (x, y))
             if numbers and cell >= 24:
                 for (r, c), v in np.ndenumerate(values):
@@ -204,19 +211,22 @@ class DepthFrameRenderer:
             out_cell = tuple(step.position)
         marks = {int(c): [(taps, WINDOW)] for c in step.channels}
         label = f"input ({len(in_maps)} channel(s)): the window of filter {step.filter}"
-        y = self._draw_row(canvas, draw, y, label, in_maps, cell_in, _levels(source), pads, marks=marks)
+        y = self._draw_row(canvas, draw, y, label, in_maps, cell_in, _levels(source), pads, marks=marks,
+                           keys=[("in", stage, c) for c in range(len(in_maps))])
         kernel = np.asarray(step.kernel)
         kernel_maps = kernel.T[:, None, :] if self.one_d else np.moveaxis(kernel, -1, 0)
         y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter}, one slice per input channel read",
-                           kernel_maps, self.kernel_cell, _levels(kernel), numbers=True)
+                           kernel_maps, self.kernel_cell, _levels(kernel), numbers=True,
+                           keys=[("kernel", stage, step.filter, c) for c in range(len(kernel_maps))])
         first = sum(count for name, count in self.result.stages[:[n for n, _ in self.result.stages].index(stage)])
         done = index - first
         per = out_maps.shape[1] * out_maps.shape[2]
         flat = np.arange(len(out_maps) * per).reshape(len(out_maps), out_maps.shape[1], out_maps.shape[2])
         pending = flat > done
         marks = {int(step.filter): [([out_cell], CURRENT)]}
+        keys = [None if f == step.filter else ("out", stage, f, f < step.filter) for f in range(len(out_maps))]
         return self._draw_row(canvas, draw, y, f"output ({len(out_maps)} channel(s)) being filled", out_maps,
-                              cell_out, _levels(target), pending=pending, marks=marks)
+                              cell_out, _levels(target), pending=pending, marks=marks, keys=keys)
 
     def _transpose_rows(self, canvas, draw, y, step, cell_in, cell_out) -> int:
         result, s = self.result, self.result.settings
@@ -224,10 +234,12 @@ class DepthFrameRenderer:
         in_maps = _as_maps(x, False)
         marks = {c: [([tuple(step.position)], WINDOW)] for c in range(len(in_maps))}
         y = self._draw_row(canvas, draw, y, f"input ({len(in_maps)} channel(s)): the cell that stamps",
-                           in_maps, cell_in, _levels(x), marks=marks)
+                           in_maps, cell_in, _levels(x), marks=marks,
+                           keys=[("in", "transpose", c) for c in range(len(in_maps))])
         kernel = np.asarray(step.kernel)
         y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter}, one slice per input channel",
-                           np.moveaxis(kernel, -1, 0), self.kernel_cell, _levels(kernel), numbers=True)
+                           np.moveaxis(kernel, -1, 0), self.kernel_cell, _levels(kernel), numbers=True,
+                           keys=[("kernel", "transpose", step.filter, c) for c in range(kernel.shape[-1])])
         cells = x.shape[0] * x.shape[1]
         done = step.position[0] * x.shape[1] + step.position[1]
         mask = (np.arange(cells) <= done).reshape(x.shape[:2])[:, :, None]
@@ -239,7 +251,9 @@ class DepthFrameRenderer:
         hits = [tuple(p) for p in step.cells[step.inside]]
         return self._draw_row(canvas, draw, y, "output: stamps add up (overlaps counted in the numbers)",
                               np.moveaxis(shown, -1, 0), cell_out, _levels(result.output), pending=pending,
-                              marks={int(step.filter): [(hits, CURRENT)]})
+                              marks={int(step.filter): [(hits, CURRENT)]},
+                              keys=[None if f == step.filter else ("out", "transpose", f, f < step.filter)
+                                    for f in range(partial.shape[2])])
 
     def _arithmetic(self, stage, step) -> str:
         if stage == "transpose":
