@@ -227,3 +227,11 @@ def test_the_classic_studio_is_unchanged():
     result = compute_studio(StudioSettings())
     assert not result.in_depth and result.x.shape == (5, 5) and result.output.shape == (3, 3)
     assert type(result.step(0)[1]).__name__ == "ConvStep" and result.numbers.params == 9
+
+
+@pytest.mark.parametrize("name", ["conv", "depthwise", "separable"])
+def test_pads_are_where_the_engines_windows_start(name):
+    result = compute_studio(_settings(name, padding="same", input_size=8))
+    _, first = result.step(0)
+    assert first.window.offset == (result.pads[0][0], result.pads[1][0])
+    assert sum(map(sum, result.pads)) > 0

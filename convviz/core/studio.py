@@ -204,7 +204,8 @@ class StudioResult:
     In depth: ``x`` is (H, W, C) (conv1d: (L, C)), ``output`` the engine's full output
     without bias (H', W', Cout) (conv1d: (L', Cout)), ``activated`` the layer's output
     (bias, activation), ``weights`` (+ ``pointwise``) and ``bias`` what the steps use,
-    ``middle`` the separable depthwise stage's output, ``stages`` each stage with its step
+    ``middle`` the separable depthwise stage's output, ``pads`` the padding (conv1d: the
+    second pair; transposed: none), ``stages`` each stage with its step
     count in play order, and ``conv_steps`` the kind's steps (FilterStep, Conv1DStep or
     TransposeStep); ``transposed`` holds both views of a transposed convolution.
     ``numbers`` (both modes) has the formulas, parameters and multiply-adds.

@@ -22,11 +22,13 @@ from convviz.arithmetic import (
     conv2d_transpose,
     depthwise_conv2d,
     depthwise_steps,
+    padding_2d,
     separable_conv2d,
     separable_steps,
     transpose_as_convolution,
     transpose_steps,
 )
+from convviz.arithmetic.conv1d import padding_1d
 from convviz.core.studio_numbers import studio_numbers
 
 ACTIVATIONS = {
@@ -185,8 +187,18 @@ def compute_depth(result, lazy) -> None:
     result.bias = _bias(s, cout)
     result.activated = layer_output(s, output, result.bias)
     result.numbers = studio_numbers(s, x.shape, w.shape, channels, cout)
+    result.pads = _pads(s, x, w)
     if s.kind == "transposed":
         result.transposed = TransposeViews(s, x, w, lazy)
+
+
+def _pads(s, x, w):
+    """((top, bottom), (left, right)) padding of the sliding kinds; conv1d pads (left, right) only."""
+    if s.kind == "transposed":
+        return ((0, 0), (0, 0))
+    if s.kind == "conv1d":
+        return ((0, 0), padding_1d(x.shape[0], w.shape[0], s.stride, s.padding, s.dilation))
+    return padding_2d(x.shape, w.shape[:2], s.stride, s.padding, s.dilation)
 
 
 def _bias(s, cout: int) -> np.ndarray:
