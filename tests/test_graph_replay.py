@@ -58,6 +58,7 @@ def small():
 def _truth(model, names, image):
     """Keras' own output of every named layer (one multi-output model of the original graph)."""
     outputs = keras.Model(model.input, [model.get_layer(n).output for n in names])(image[None])
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     return {n: np.asarray(o[0]) for n, o in zip(names, outputs)}
 
 
@@ -159,3 +160,33 @@ def test_real_networks_replay_every_kind_to_keras(name):
                       "EfficientNetB0": {"Conv2D", "DepthwiseConv2D", "Multiply", "Activation", "Rescaling", "Normalization",
                                          "ZeroPadding2D", "Dropout", "GlobalAveragePooling2D"}}[name]
     assert expected_kinds <= set(by_kind)
+
+
+def test_a_saved_mobilenet_reloaded_from_keras_file_replays_its_depthwise_cells(tmp_path):
+    from convviz.training.storage import load_model, save_model
+
+    path = save_model(application("MobileNetV2"), tmp_path / "mobilenet.keras")
+    model = load_model(path)
+    inspector_ = ModelInspector(model)
+    image = random_image(9)
+    activations = inspector_.activations(image)
+    names = [v.name for v in inspector_.layers]
+    picks = ["expanded_conv_depthwise", "block_3_depthwise", "block_13_depthwise"]
+    truth = _truth(model, picks, image)
+    for name in picks:
+        view = inspector_.layers[names.index(name)]
+        cell, channel = (view.output_shape[0] - 1, 0), view.output_shape[2] - 1
+        replay = inspector_.replay(image, names.index(name), cell, channel, activations)
+        assert _close(replay, float(truth[name][cell + (channel,)])), name
+
+
+def test_a_resnet_shortcut_is_replayed_on_its_true_input():
+    model, inspector_ = application("ResNet50"), inspector("ResNet50")
+    names = [v.name for v in inspector_.layers]
+    shortcut = names.index("conv2_block1_0_conv")
+    assert names[shortcut - 1] != "pool1_pool"  # the layer before it in order is not what it reads
+    image = random_image(10)
+    activations = inspector_.activations(image)
+    replay = inspector_.replay(image, shortcut, (3, 5), 7, activations)
+    np.testing.assert_array_equal(replay.layer_input, activations[names.index("pool1_pool")])
+    assert _close(replay, float(_truth(model, ["conv2_block1_0_conv"], image)["conv2_block1_0_conv"][3, 5, 7]))
