@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from convviz.cli import CliError
+from convviz.cli import CliError, options
 from convviz.cli.animate_depth import FRAME_COUNTS, add_arguments, depth_changes, write_depth
 
 MAX_KERNEL = 9
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
                         "or astronaut); default random")
     parser.add_argument("--input-size", type=int, default=None, metavar="N",
                         help="side of random/checker/photo inputs, 3-64 (default 7)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed for random inputs and kernels")
+    parser.add_argument("--seed", type=options.seed, default=0, help="random seed for random inputs and kernels")
     parser.add_argument("--kernel-size", default="3", metavar="K",
                         help="kernel size K or HxW, 1-9 (default 3)")
     parser.add_argument("--kernel", default=None, metavar="PRESET",

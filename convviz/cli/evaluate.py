@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from convviz.cli import CliError, quiet_tensorflow_import
+from convviz.cli import CliError, options, quiet_tensorflow_import
 from convviz.cli.progress import print_warnings
 
 SPLITS = ("test", "all")
@@ -23,13 +23,13 @@ def register(subparsers) -> None:
         "evaluate", help="score a saved .keras model on MNIST, Fashion-MNIST, CIFAR-10 or your images",
         description="Score a saved .keras model (as `convviz train --out` writes it).",
     )
-    parser.add_argument("--model", required=True, metavar="FILE.keras", help="the model to score")
-    parser.add_argument("--data", default="mnist", metavar="mnist|fashion_mnist|cifar10|PATH",
+    parser.add_argument("--model", required=True, type=options.existing_path, metavar="FILE.keras", help="the model to score")
+    parser.add_argument("--data", default="mnist", type=options.data_source, metavar="mnist|fashion_mnist|cifar10|PATH",
                         help="'mnist' (default), 'fashion_mnist', 'cifar10', an .npz file, a folder "
                         "of IDX files or a folder of class subfolders of images")
     parser.add_argument("--split", default="test", choices=SPLITS,
                         help="'test' (default): the data's test split; 'all': every image")
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
+    parser.add_argument("--limit", type=options.limit, default=None, metavar="N",
                         help="use at most N samples of each split")
     parser.add_argument("--json", action="store_true", help="print only one JSON object")
     parser.set_defaults(run=run)

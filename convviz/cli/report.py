@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from convviz.cli import CliError
+from convviz.cli import CliError, options
 
 
 def register(subparsers) -> None:
@@ -15,8 +15,8 @@ def register(subparsers) -> None:
         "LiveCallback) as one 1600x1000 PNG: loss and accuracy curves, the first convolution's "
         "filters and the activations at the last snapshot, the model summary and final metrics.",
     )
-    parser.add_argument("run_dir", metavar="RUN_DIR", help="the run folder")
-    parser.add_argument("--out", default="report.png", metavar="FILE.png", help="default: report.png")
+    parser.add_argument("run_dir", type=options.existing_path, metavar="RUN_DIR", help="the run folder")
+    parser.add_argument("--out", default="report.png", type=options.output_path, metavar="FILE.png", help="default: report.png")
     parser.set_defaults(run=run)
 
 

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 
-from convviz.cli import CliError, quiet_tensorflow_import
+from convviz.cli import CliError, options, quiet_tensorflow_import
 from convviz.cli.progress import EpochProgress, print_model_summary, print_warnings
 from convviz.cli.run_folder import PROBE_EVERY, finish_run, open_run, tee
 
@@ -36,24 +36,24 @@ def register(subparsers) -> None:
         "never downloads), Fashion-MNIST or CIFAR-10 "
         "(via Keras, or its cache offline) or on your own images.",
     )
-    parser.add_argument("--data", default=DEFAULTS["data"], metavar="mnist|fashion_mnist|cifar10|PATH",
+    parser.add_argument("--data", default=DEFAULTS["data"], type=options.data_source, metavar="mnist|fashion_mnist|cifar10|PATH",
                         help="'mnist' (default), 'fashion_mnist', 'cifar10', an .npz file (x, y or "
                         "x_train, y_train, x_test, y_test; images (N, H, W) or (N, H, W, C)), "
                         "a folder of IDX files or a folder of class subfolders of images")
     parser.add_argument("--model", default=DEFAULTS["model"], choices=list(MODEL_PRESETS),
                         help="architecture (default: seed)")
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="default: 5")
-    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"], help="default: 64")
-    parser.add_argument("--learning-rate", type=float, default=DEFAULTS["learning_rate"],
+    parser.add_argument("--epochs", type=options.epochs, default=DEFAULTS["epochs"], help="default: 5")
+    parser.add_argument("--batch-size", type=options.batch_size, default=DEFAULTS["batch_size"], help="default: 64")
+    parser.add_argument("--learning-rate", type=options.learning_rate, default=DEFAULTS["learning_rate"],
                         help="RMSprop learning rate (default: 0.001)")
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
+    parser.add_argument("--limit", type=options.limit, default=None, metavar="N",
                         help="use at most N samples of each split (quick runs)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--seed", type=options.seed, default=0, help="random seed (default: 0)")
     parser.add_argument("--strategy", default="none", choices=STRATEGY_CHOICES,
                         help="tf.distribute strategy: 'mirrored' uses all local GPUs (one replica on "
                         "a CPU); 'multiworker' trains with the workers TF_CONFIG lists (only worker 0 "
                         "saves --out); default: none")
-    parser.add_argument("--out", default=None, metavar="FILE.keras", help="save the trained model here")
+    parser.add_argument("--out", default=None, type=options.output_path, metavar="FILE.keras", help="save the trained model here")
     parser.add_argument("--json", action="store_true", help="print only one JSON object with the final metrics")
     parser.add_argument("--run-dir", default=None, metavar="DIR",
                         help="write the run (settings, metrics, snapshots, summary, final model) to the "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from convviz.cli import CliError
+from convviz.cli import CliError, options
 
 
 def register(subparsers) -> None:
@@ -13,7 +13,7 @@ def register(subparsers) -> None:
         "or the app) in the Training tab: curves, filters, activations and timeline follow the run "
         "while it is written and show all of it once it has ended.",
     )
-    parser.add_argument("run_dir", metavar="RUN_DIR", help="the run folder")
+    parser.add_argument("run_dir", type=options.existing_path, metavar="RUN_DIR", help="the run folder")
     parser.set_defaults(run=run)
 
 
