@@ -13,6 +13,7 @@ import json
 
 from convviz.cli import CliError, options, quiet_tensorflow_import
 from convviz.cli.progress import print_warnings
+from convviz.core.gate import safe_line, safe_name
 
 SPLITS = ("test", "all")
 
@@ -77,22 +78,23 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     from convviz.training.evaluation import evaluate_model
 
-    print_warnings("evaluate", dataset.warnings)
+    print_warnings("evaluate", [safe_line(text) for text in dataset.warnings])
     try:
         result = evaluate_model(model, images, labels)
     except Exception as exc:  # a model Keras loaded but cannot run on these images
         raise CliError(f"{args.model}: the model cannot run on these images ({type(exc).__name__})") from None
     if args.json:
         print(json.dumps({
-            "model": str(args.model), "data": dataset.source, "is_fallback": dataset.is_fallback,
+            "model": safe_line(str(args.model)), "data": safe_line(dataset.source), "is_fallback": dataset.is_fallback,
             "split": args.split, "samples": result.count, "loss": result.loss,
             "accuracy": result.accuracy, "confusion": result.confusion.tolist(),
             "input_shape": list(images.shape[1:]), "num_classes": dataset.num_classes,
-            "class_names": list(dataset.class_names), "warnings": list(dataset.warnings),
+            "class_names": [safe_name(name) for name in dataset.class_names],
+            "warnings": [safe_line(text) for text in dataset.warnings],
         }))
     else:
         scored = "test images" if args.split == "test" else "images of all splits (training, validation, test)"
-        print(f"Data: {dataset.source}")
+        print(f"Data: {safe_line(dataset.source)}")
         print(f"Accuracy: {result.accuracy:.4f} ({int(result.confusion.trace()):,} of {result.count:,} "
               f"{scored} right)")
         print(f"Loss: {result.loss:.4f}")

@@ -20,6 +20,7 @@ import threading
 from convviz.cli import CliError, options, quiet_tensorflow_import
 from convviz.cli.progress import EpochProgress, print_model_summary, print_warnings
 from convviz.cli.run_folder import PROBE_EVERY, finish_run, open_run, tee
+from convviz.core.gate import safe_line, safe_name
 
 DEFAULTS = {"data": "mnist", "model": "seed", "epochs": 5, "batch_size": 64, "learning_rate": 1e-3}
 STRATEGY_CHOICES = ("none", "default", "mirrored", "multiworker")
@@ -151,15 +152,15 @@ class _Reporter:
 
         if isinstance(event, events.DataReady):
             self.data = event
-            self._say(f"Data: {event.source}")
+            self._say(f"Data: {safe_line(event.source)}")
             shapes = event.shapes
             self._say(f"      {shapes['x_train'][0]:,} training, {shapes['x_val'][0]:,} validation, "
                       f"{shapes['x_test'][0]:,} test images of {shapes['x_train'][1:]}")
             names = self._dataset_attr("class_names") or []
             if names:
-                shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+                shown = ", ".join(safe_name(name, 40) for name in names[:12]) + (", ..." if len(names) > 12 else "")
                 self._say(f"      {len(names)} classes: {shown}")
-            print_warnings("train", event.warnings)
+            print_warnings("train", [safe_line(text) for text in event.warnings])
         elif isinstance(event, events.ModelReady):
             self.model = event
             if not self.quiet:
@@ -205,7 +206,7 @@ class _Reporter:
         """The final metrics as a JSON-ready dict."""
         done, epoch = self.finished, self.last_epoch
         return {
-            "data": self.data.source,
+            "data": safe_line(self.data.source),
             "is_fallback": self.data.is_fallback,
             "model": self.config.model,
             "params": self.model.total_params,
@@ -217,8 +218,8 @@ class _Reporter:
             "train_samples": self.data.shapes["x_train"][0],
             "input_shape": list(self.data.shapes["x_train"][1:]),
             "num_classes": self.data.shapes["y_train"][1],
-            "class_names": list(self._dataset_attr("class_names") or []),
-            "warnings": list(self.data.warnings),
+            "class_names": [safe_name(name) for name in self._dataset_attr("class_names") or []],
+            "warnings": [safe_line(text) for text in self.data.warnings],
             "strategy": self.config.strategy,
             "loss": epoch.loss if epoch else None,
             "accuracy": epoch.accuracy if epoch else None,

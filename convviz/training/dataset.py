@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from convviz.core.gate import safe_line, safe_name
 from convviz.training.errors import DataError
 
 __all__ = ["Dataset", "prepare_arrays", "split_single", "split_train_test", "limited", "empty_class_warnings",
@@ -29,7 +30,7 @@ _SPLITS = ("x_train", "y_train", "labels_train", "x_val", "y_val", "labels_val",
 class Dataset:
     """Preprocessed splits: images float32 (N, H, W, C) in [0, 1], one-hot and int labels.
 
-    ``source`` says in words where the data came from; ``is_fallback`` is True when the full
+    ``source`` says in words where the data came from (escaped, as are ``class_names``); ``is_fallback`` is True when the full
     MNIST could not be had and the bundled sample is used instead. ``class_names`` has one name
     per class (``"0"``, ``"1"``, ... when the data names none). ``warnings`` are one-line notes
     about data that trains but probably not as meant (classes without images).
@@ -52,7 +53,11 @@ class Dataset:
     def __post_init__(self):
         if not self.class_names:
             object.__setattr__(self, "class_names", [str(index) for index in range(self.num_classes)])
-        object.__setattr__(self, "warnings", tuple(self.warnings))
+        # source and names (paths, folder and array names from others' files) reach terminals
+        # and the window: escaped once here, so every reader shows the same safe text
+        object.__setattr__(self, "class_names", [safe_name(str(name)) for name in self.class_names])
+        object.__setattr__(self, "source", safe_line(str(self.source)))
+        object.__setattr__(self, "warnings", tuple(safe_line(str(text)) for text in self.warnings))
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -128,13 +133,15 @@ def _integer_labels(y: np.ndarray, name: str) -> np.ndarray:
 def _class_count(label_sets: list[np.ndarray], name: str, class_names: list[str] | None) -> int:
     """K: one more than the largest label, or the number of class names; at least 2."""
     top = max(int(labels.max()) for labels in label_sets)
+    if top == min(int(labels.min()) for labels in label_sets):  # trains a model that always says one class
+        count = sum(len(labels) for labels in label_sets)
+        raise DataError(f"{name}: all {count:,} labels are class {top}: a classifier needs at least "
+                        "2 classes")
     if class_names is not None:
         if top >= len(class_names):
             raise DataError(f"{name}: labels run up to {top} but only {len(class_names)} "
                             "class names are given")
         return len(class_names)
-    if top < 1:
-        raise DataError(f"{name}: every label is 0; need at least 2 classes to train a classifier")
     return top + 1
 
 

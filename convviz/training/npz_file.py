@@ -23,17 +23,17 @@ __all__ = ["load_npz", "read_npz"]
 def load_npz(path: Path) -> Dataset:
     """The Dataset in the ``.npz`` file at ``path``."""
     arrays = read_npz(path)
-    names = _npz_class_names(arrays, path.name)
+    shown = safe_name(path.name)
+    names = _npz_class_names(arrays, shown)
     if {"x_train", "y_train", "x_test", "y_test"} <= arrays.keys():
-        source = (f"{path.name} ({len(arrays['x_train']):,} training + "
+        source = (f"{shown} ({len(arrays['x_train']):,} training + "
                   f"{len(arrays['x_test']):,} test images)")
         return split_train_test(arrays["x_train"], arrays["y_train"], arrays["x_test"],
-                                arrays["y_test"], path.name, source, class_names=names)
+                                arrays["y_test"], shown, source, class_names=names)
     if {"x", "y"} <= arrays.keys():
-        return split_single(arrays["x"], arrays["y"], path.name,
-                            f"{path.name} ({len(arrays['x']):,} images)", class_names=names)
-    found = ", ".join(sorted(arrays)) or "no arrays"
-    raise DataError(f"{path.name}: has {found}; expected arrays x and y, "
+        return split_single(arrays["x"], arrays["y"], shown,
+                            f"{shown} ({len(arrays['x']):,} images)", class_names=names)
+    raise DataError(f"{shown}: has {_listed(sorted(arrays))}; expected arrays x and y, "
                     "or x_train, y_train, x_test and y_test")
 
 
@@ -49,7 +49,7 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
             raise DataError(f"{path.name}: holds a single array, not an .npz archive of x and y")
         with archive:
             if not wanted:  # none of the arrays convviz uses: say what the file holds instead
-                found = safe_name(", ".join(sorted(archive.files)) or "no arrays")
+                found = _listed(sorted(archive.files))
                 raise DataError(f"{safe_name(path.name)}: has {found}; expected arrays x and y, "
                                 "or x_train, y_train, x_test and y_test")
             return {name: np.asarray(archive[name]) for name in archive.files if name in wanted}
@@ -80,11 +80,29 @@ def _npz_problem(path: Path, exc: Exception) -> str:
     return f"not a readable .npz file ({detail})"
 
 
+def _listed(names: list[str], shown: int = 5) -> str:
+    """At most ``shown`` names, then how many more: a file may hold a thousand arrays."""
+    if not names:
+        return "no arrays"
+    listed = ", ".join(safe_name(name, 30) for name in names[:shown])
+    return listed + (f" … and {len(names) - shown:,} more" if len(names) > shown else "")
+
+
 def _npz_class_names(arrays: dict[str, np.ndarray], name: str) -> list[str] | None:
-    """The optional ``class_names`` array of an .npz (strings, one per class)."""
+    """The optional ``class_names`` array of an .npz (strings, one per class), escaped for showing;
+    ``name`` is the file's name, already escaped."""
     if "class_names" not in arrays:
         return None
     names = arrays["class_names"]
     if names.ndim != 1 or names.dtype.kind not in "US" or len(names) < 2:
         raise DataError(f"{name}: class_names must be a list of at least 2 strings")
-    return [str(value.decode() if isinstance(value, bytes) else value) for value in names]
+    shown = []
+    for index, value in enumerate(names.tolist()):
+        if isinstance(value, bytes):
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise DataError(f"{name}: class_names[{index}] is not UTF-8 text "
+                                f"({safe_name(value, 40)}); save the names as str") from None
+        shown.append(safe_name(value))  # names reach terminals and the window: escape codes shown, not run
+    return shown

@@ -93,8 +93,11 @@ def _member_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, p
     except GateError:
         raise
     except Exception as exc:  # ValueError for a bad header, BadZipFile, zlib and CRC errors
-        raise refuse(path, f"not a readable .npz file: the header of array {shown} cannot be read "
-                           f"({type(exc).__name__})") from None
+        if isinstance(exc, ValueError) and "is large" in str(exc):  # numpy's max_header_size refusal
+            raise refuse(path, f"not a readable .npz file: the .npy header of array {shown} is too large "
+                               f"(over {_MAX_HEADER:,} bytes) to be read safely") from None
+        raise refuse(path, f"not a readable .npz file: the .npy header of array {shown} cannot be read "
+                           f"(malformed or damaged: {type(exc).__name__})") from None
     nbytes = 0 if dtype.hasobject else math.prod(shape) * dtype.itemsize
     if nbytes > budget.data_bytes:
         raise refuse(path, over_budget(f"array {shown} of shape {shape}", nbytes, budget.data_bytes, budget))
