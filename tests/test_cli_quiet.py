@@ -65,3 +65,12 @@ def test_evaluate_json_is_one_object_even_with_a_users_lower_log_level(trained):
     assert result["samples"] == 300 and result["split"] == "test"
     _no_tensorflow_noise(done.stderr)
     assert done.stderr == ""
+
+
+def test_a_users_log_level_3_keeps_tensorflow_start_up_lines_away(trained):
+    _, model = trained
+    done = _convviz("evaluate", "--model", str(model), "--limit", "300", "--json", tf_log_level="3")
+    assert done.returncode == 0, done.stderr
+    assert _one_json_object(done.stdout)["samples"] == 300
+    _no_tensorflow_noise(done.stderr)
+    assert done.stderr == ""
