@@ -14,13 +14,16 @@ from PyQt6.QtWidgets import (
 
 from convviz.arithmetic.presets import KERNEL_PRESETS
 from convviz.core.studio import CUSTOM, INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
+from convviz.ui.studio.depth_controls import DepthControls
 from convviz.ui.studio.studio_state import StudioState
+from convviz.ui.studio.value_format import axis_value
 
 PADDING_MODES = ("valid", "same", "explicit")
 
 
-def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+def _spin(low: int, high: int, value: int, suffix: str = "", tip: str = "") -> QSpinBox:
     spin = QSpinBox()
+    spin.setToolTip(tip)
     spin.setRange(low, high)
     spin.setValue(value)
     spin.setSuffix(suffix)
@@ -35,6 +38,13 @@ def _hint(text: str = "") -> QLabel:
     return label
 
 
+def _pair(first: QSpinBox, second: QSpinBox) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(first)
+    row.addWidget(second)
+    return row
+
+
 class ControlsPanel(QWidget):
     """All studio settings, grouped; ``noted`` carries an info text for the message bar."""
 
@@ -46,6 +56,8 @@ class ControlsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._input_group())
+        self.depth = DepthControls(state)
+        layout.addWidget(self.depth)
         layout.addWidget(self._kernel_group())
         layout.addWidget(self._conv_group())
         layout.addWidget(self._pool_group())
@@ -60,11 +72,14 @@ class ControlsPanel(QWidget):
         self.input_kind = QComboBox()
         for key, label in INPUT_KINDS.items():
             self.input_kind.addItem(label, key)
-        self.input_size = _spin(MIN_INPUT_SIZE, MAX_INPUT_SIZE, 7, " cells")
-        self.digit_index = _spin(0, digit_count() - 1, 0)
+        self.input_kind.setToolTip("What the convolution reads: a classic example, a digit, a photo or your drawing.")
+        self.input_size = _spin(MIN_INPUT_SIZE, MAX_INPUT_SIZE, 7, " cells", "The input's height and width in cells.")
+        self.digit_index = _spin(0, digit_count() - 1, 0, tip="Which bundled MNIST test digit to use.")
         self.new_random = QPushButton("New random values")
-        self.brush = _spin(0, 255, 1)
+        self.new_random.setToolTip("Draw new random integers for the input.")
+        self.brush = _spin(0, 255, 1, tip="The value the left mouse button paints.")
         self.clear_canvas = QPushButton("Clear")
+        self.clear_canvas.setToolTip("Set every cell of the drawing to 0.")
         self.input_hint = _hint()
         form.addRow("Map", self.input_kind)
         form.addRow("Side", self.input_size)
@@ -91,9 +106,11 @@ class ControlsPanel(QWidget):
         for key, label in KERNEL_PRESETS.items():
             self.preset.addItem(label, key)
         self.preset.addItem("Custom (edited)", CUSTOM)
-        self.kernel_h = _spin(1, 9, 3)
-        self.kernel_w = _spin(1, 9, 3)
+        self.preset.setToolTip("The kernel's values (in depth, every filter and channel gets a variant of it).")
+        self.kernel_h = _spin(1, 9, 3, tip="The kernel's height in cells.")
+        self.kernel_w = _spin(1, 9, 3, tip="The kernel's width in cells.")
         self.square = QCheckBox("square")
+        self.square.setToolTip("Keep the kernel's width equal to its height.")
         self.square.setChecked(True)
         size_row = QHBoxLayout()
         size_row.addWidget(self.kernel_h)
@@ -114,7 +131,8 @@ class ControlsPanel(QWidget):
         form = QFormLayout(box)
         self.padding = QComboBox()
         self.padding.addItems(PADDING_MODES)
-        self.pad_spins = [_spin(0, 9, 1) for _ in range(4)]
+        self.padding.setToolTip("valid: no padding; same: Keras pads so output = input / stride; explicit: you choose.")
+        self.pad_spins = [_spin(0, 9, 1, tip="Zero cells added on this side.") for _ in range(4)]
         pads = QGridLayout()
         for i, (name, spin) in enumerate(zip(("top", "bottom", "left", "right"), self.pad_spins)):
             pads.addWidget(QLabel(name), i // 2, 2 * (i % 2))
@@ -122,19 +140,26 @@ class ControlsPanel(QWidget):
         self.pad_box = QWidget()
         self.pad_box.setLayout(pads)
         pads.setContentsMargins(0, 0, 0, 0)
-        self.stride = _spin(1, 4, 1)
-        self.dilation = _spin(1, 3, 1)
+        self.stride = _spin(1, 4, 1, tip="How many cells the kernel moves between steps (rows, or both when linked).")
+        self.stride_w = _spin(1, 4, 1, tip="How many cells the kernel moves along a row.")
+        self.dilation = _spin(1, 3, 1, tip="The spacing between kernel taps (rows, or both when linked).")
+        self.dilation_w = _spin(1, 3, 1, tip="The spacing between kernel taps along a row.")
+        self.link_axes = QCheckBox("link h/w")
+        self.link_axes.setChecked(True)
+        self.link_axes.setToolTip("Use the same stride and dilation for rows and columns.")
         self.conv_hint = _hint()
         form.addRow("Padding", self.padding)
         form.addRow(self.pad_box)
-        form.addRow("Stride", self.stride)
-        form.addRow("Dilation", self.dilation)
+        form.addRow("Stride h, w", _pair(self.stride, self.stride_w))
+        form.addRow("Dilation h, w", _pair(self.dilation, self.dilation_w))
+        form.addRow(self.link_axes)
         form.addRow(self.conv_hint)
         self.padding.currentTextChanged.connect(lambda _: self._padding_changed())
         for spin in self.pad_spins:
             spin.valueChanged.connect(lambda _: self._padding_changed())
-        self.stride.valueChanged.connect(lambda v: self.state.update(stride=v))
-        self.dilation.valueChanged.connect(lambda v: self.state.update(dilation=v))
+        for spin in (self.stride, self.stride_w, self.dilation, self.dilation_w):
+            spin.valueChanged.connect(lambda _: self._axes_changed())
+        self.link_axes.toggled.connect(lambda _: self._axes_changed())
         return box
 
     def _pool_group(self) -> QGroupBox:
@@ -187,6 +212,16 @@ class ControlsPanel(QWidget):
         t, b, l, r = (spin.value() for spin in self.pad_spins)
         return (t, b), (l, r)
 
+    def _axes_changed(self) -> None:
+        linked = self.link_axes.isChecked()
+        changes = {}
+        for name, (h, w) in (("stride", (self.stride, self.stride_w)), ("dilation", (self.dilation, self.dilation_w))):
+            if linked and w.value() != h.value():
+                with QSignalBlocker(w):
+                    w.setValue(h.value())
+            changes[name] = h.value() if h.value() == w.value() else (h.value(), w.value())
+        self.state.update(**changes)
+
     def _padding_changed(self) -> None:
         self.pad_box.setVisible(self.padding.currentText() == "explicit")
         self.state.update(padding=self.padding_value())
@@ -195,8 +230,9 @@ class ControlsPanel(QWidget):
     def sync(self) -> None:
         """Set every control from the state, signals blocked."""
         s = self.state.settings
-        widgets = [self.input_kind, self.input_size, self.digit_index, self.preset, self.kernel_h,
-                   self.kernel_w, self.padding, *self.pad_spins, self.stride, self.dilation, self.pool_box,
+        widgets = [self.input_kind, self.input_size, self.digit_index, self.preset, self.kernel_h, self.kernel_w,
+                   self.padding, *self.pad_spins, self.stride, self.dilation, self.stride_w, self.dilation_w,
+                   self.link_axes, self.pool_box,
                    self.pool_mode, self.pool_size, self.pool_stride, self.pool_padding]
         blockers = [QSignalBlocker(w) for w in widgets]
         self.input_kind.setCurrentIndex(self.input_kind.findData(s.input_kind))
@@ -215,8 +251,13 @@ class ControlsPanel(QWidget):
             for spin, value in zip(self.pad_spins, (*s.padding[0], *s.padding[1])):
                 spin.setValue(value)
         self.pad_box.setVisible(explicit)
-        self.stride.setValue(s.stride)
-        self.dilation.setValue(s.dilation)
+        for name, (h, w) in (("stride", (self.stride, self.stride_w)), ("dilation", (self.dilation, self.dilation_w))):
+            h.setValue(axis_value(getattr(s, name), 0))
+            w.setValue(axis_value(getattr(s, name), 1))
+        if self.stride.value() != self.stride_w.value() or self.dilation.value() != self.dilation_w.value():
+            self.link_axes.setChecked(False)
+        self.stride_w.setEnabled(not self.link_axes.isChecked())
+        self.dilation_w.setEnabled(not self.link_axes.isChecked())
         self.pool_box.setChecked(s.pool)
         self.pool_mode.setCurrentIndex(self.pool_mode.findData(s.pool_mode))
         self.pool_size.setValue(s.pool_size)
@@ -242,7 +283,11 @@ class ControlsPanel(QWidget):
                      f"({s.caption or 'none yet'}).",
         }
         self.input_hint.setText(hints.get(kind, ""))
-        if s.stride > 1 and s.dilation > 1:
+        self.pool_box.setEnabled(s.is_classic)
+        self.pool_box.setToolTip("Pool the convolution's output with a sliding window." if s.is_classic else
+                                 "Pooling follows the single-channel convolution only, for now.")
+        if max(self.stride.value(), self.stride_w.value()) > 1 and max(self.dilation.value(),
+                                                                        self.dilation_w.value()) > 1:
             self.conv_hint.setText("Keras refuses stride > 1 with dilation > 1; the math is still shown.")
         else:
             self.conv_hint.setText("")

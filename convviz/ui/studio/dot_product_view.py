@@ -108,3 +108,14 @@ class DotProductView(QLabel):
             return
         self.plain_text = dot_product_text(kind, step)
         self.setText(dot_product_html(kind, step))
+
+    def show_depth_step(self, result, stage: str, step) -> None:
+        """Write out a step in depth: every channel's dot product, their sum, the bias, the activation."""
+        from convviz.ui.studio.depth_arith import depth_lines
+
+        lines = depth_lines(result, stage, step)
+        self.plain_text = "\n".join(text for text, _ in lines)
+        style = {"channel": "color:#1f2937", "sum": "color:#1f2937; font-weight:600",
+                 "bias": "color:#7c4a03", "value": "color:#b45309; font-weight:700", "note": "color:#4b5563"}
+        rows = [f"<div style='{style[role]}'>{html.escape(text)}</div>" for text, role in lines]
+        self.setText(f"<div style='font-size:10pt'>{''.join(rows)}</div>")

@@ -59,11 +59,21 @@ class FrameRenderer:
         self.canvas.deleteLater()
 
 
+def _depth_renderer(result: StudioResult):
+    """The Qt-free renderer of frames in depth (every channel, filter, number; same in the CLI)."""
+    from convviz.core.frame_render import DepthFrameRenderer
+
+    return DepthFrameRenderer(result)
+
+
 def export_png(result: StudioResult, index: int, path, size=PNG_SIZE) -> Path:
     """Write step ``index`` of ``result`` to ``path`` as a PNG."""
     check_extension(path, ".png")
     if result.n_steps and not 0 <= index < result.n_steps:
         raise ValueError(f"step must be between 0 and {result.n_steps - 1}, got {index}")
+    if result.in_depth and result.n_steps:
+        image = _depth_renderer(result).render(index)
+        return atomic_write(path, lambda temp: image.save(temp, format="PNG"))
     renderer = FrameRenderer(result, size)
     try:
         image = renderer.render(index) if result.n_steps else qimage_to_pil(renderer.canvas.grab().toImage())
@@ -82,6 +92,8 @@ def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
     check_extension(path, ".gif")
     if result.n_steps == 0:
         raise ValueError(result.error or "there are no steps to animate")
+    if result.in_depth:
+        return write_frames_gif(path, _depth_renderer(result).render, result.n_steps, fps, progress)
     renderer = FrameRenderer(result, size, with_formulas=False)
     try:
         return write_frames_gif(path, renderer.render, result.n_steps, fps, progress)

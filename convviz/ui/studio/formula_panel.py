@@ -16,6 +16,7 @@ from convviz.arithmetic import (
     same_size_notes,
 )
 from convviz.core.studio import StudioResult
+from convviz.ui.studio.value_format import axis_value
 
 KERAS_NOTE = (
     "Keras refuses stride > 1 together with dilation > 1 in Conv2D; "
@@ -36,7 +37,9 @@ def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     if s.input_kind == "model" and s.model_note:
         lines.append(("model", s.model_note))
-    if s.stride > 1 and s.dilation > 1:
+    if result.in_depth:
+        return lines + _depth_lines(result)
+    if max(axis_value(s.stride, a) for a in (0, 1)) > 1 and max(axis_value(s.dilation, a) for a in (0, 1)) > 1:
         lines.append(("note", KERAS_NOTE))
     if result.error:
         return lines + [("error", result.error)]
@@ -45,12 +48,14 @@ def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
     notes: list[str] = []
     axes = ((0, "rows", result.x.shape[0], kh), (1, "cols", result.x.shape[1], kw))
     for axis, name, n, k in axes:
-        formula = output_size_formula(n, k, s.stride, _axis_padding(s.padding, axis), s.dilation)
+        stride, dilation = axis_value(s.stride, axis), axis_value(s.dilation, axis)
+        formula = output_size_formula(n, k, stride, _axis_padding(s.padding, axis), dilation)
         lines.append(("formula", f"Output {name}: {formula.text}"))
     if same:
         for axis, name, n, k in axes:
-            lines.append(("formula", f"SAME padding, {name}: {same_padding_formula(n, k, s.stride, s.dilation).text}"))
-            notes += same_padding_notes(n, k, s.stride, s.dilation) + same_size_notes(n, s.stride)
+            stride, dilation = axis_value(s.stride, axis), axis_value(s.dilation, axis)
+            lines.append(("formula", f"SAME padding, {name}: {same_padding_formula(n, k, stride, dilation).text}"))
+            notes += same_padding_notes(n, k, stride, dilation) + same_size_notes(n, stride)
     if s.pool and result.output is not None:
         if result.pool_error:
             lines.append(("error", result.pool_error))
@@ -64,7 +69,20 @@ def formula_lines(result: StudioResult) -> list[tuple[str, str]]:
     return lines
 
 
+def _depth_lines(result: StudioResult) -> list[tuple[str, str]]:
+    """The layer's numbers in depth: sizes, channels, parameters, multiply-adds, the comparison."""
+    if result.error:
+        return [("error", result.error)]
+    numbers = result.numbers
+    if numbers is None:
+        return []
+    *formulas, counts, comparison = numbers.lines()
+    return [("formula", text) for text in formulas] + [("count", counts), ("compare", comparison)]
+
+
 _STYLE = {
+    "count": "color:#111827; font-weight:600",
+    "compare": "color:#14532d; background:#e7f6ec",
     "formula": "color:#1f2937",
     "note": "color:#7c4a03; background:#fff4d6",
     "error": "color:#7a1b16; background:#fde2e1",
@@ -83,7 +101,7 @@ def formula_html(lines: list[tuple[str, str]]) -> str:
     for kind, text in lines:
         if kind == "formula":
             continue
-        mark = {"note": "⚠ ", "error": "✖ ", "model": "◆ "}.get(kind, "")
+        mark = {"note": "⚠ ", "error": "✖ ", "model": "◆ ", "compare": "⇄ "}.get(kind, "")
         rows.append(f"<div style='{_STYLE[kind]}; margin:1px 0'>{mark}{html.escape(text)}</div>")
     return "".join(rows)
 

@@ -15,7 +15,7 @@ from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
-from convviz.ui.studio.value_format import format_value
+from convviz.ui.studio.value_format import axes_text, axis_value, format_value
 
 
 class MapPanel(QWidget):
@@ -97,9 +97,10 @@ class StudioCanvas(QWidget):
         self.input_panel.title.setText(f"Input {height}×{width}{pad_text}\n{result.caption}")
         self.input_view.set_data(result.x, result.pads, "0")
         kh, kw = s.kernel.shape
-        span = (f", spans {effective_kernel(kh, s.dilation)}×{effective_kernel(kw, s.dilation)}"
-                if s.dilation > 1 else "")
-        self.kernel_panel.title.setText(f"Kernel {kh}×{kw} · stride {s.stride}\ndilation {s.dilation}{span}")
+        dh, dw = axis_value(s.dilation, 0), axis_value(s.dilation, 1)
+        span = f", spans {effective_kernel(kh, dh)}×{effective_kernel(kw, dw)}" if max(dh, dw) > 1 else ""
+        self.kernel_panel.title.setText(f"Kernel {kh}×{kw} · stride {axes_text(s.stride)}\n"
+                                        f"dilation {axes_text(s.dilation)}{span}")
         self.kernel_view.set_data(s.kernel)
         pooled = s.pool and result.output is not None
         self.pool_panel.setVisible(s.pool)

@@ -11,7 +11,7 @@ import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset, preset_sizes, resize_kernel, resize_map
-from convviz.core.replay_request import StudioRequest
+from convviz.core.replay_request import StudioRequest, WholeCellRequest
 from convviz.core.studio import CUSTOM, MNIST_SIZE, StudioResult, StudioSettings, build_input, compute_studio
 
 
@@ -27,6 +27,8 @@ class StudioState(QObject):
         self.result: StudioResult = compute_studio(self.settings)
         self.index = 0
         self._kernel_draws = 0  # each pick of the random preset draws a new kernel
+        self.transpose_as_conv = False  # transposed kind: play the equivalent stride-1 convolution
+        self.tutorial_layer: int | None = None  # which tutorial Conv2D is loaded, if one is
 
     # ----- settings -----
     def update(self, **changes) -> None:
@@ -37,7 +39,7 @@ class StudioState(QObject):
     def recompute(self) -> None:
         """Run the engine for the current settings and tell the views."""
         self.result = compute_studio(self.settings)
-        self.index = min(self.index, max(self.result.n_steps - 1, 0))
+        self.index = min(self.index, max(self.n_steps - 1, 0))
         self.changed.emit()
         self.stepChanged.emit(self.index)
 
@@ -56,11 +58,88 @@ class StudioState(QObject):
 
     def show_request(self, request: StudioRequest) -> None:
         """Animate a real feature map sent by the inspector and go to the step of its cell."""
-        self.settings = request.settings(self.settings)
-        self.index = 0
+        self.settings = request.settings(self.settings).with_(
+            kind="conv", in_channels=1, filters=1, groups=1, weights=None, pointwise=None, use_bias=False,
+            bias=None, activation="none", depth_multiplier=1, output_padding=None)
+        self.index, self.tutorial_layer = 0, None
         self.recompute()
         if self.result.error is None and self.result.pool_error is None:
             self.set_step(self.result.step_index(*request.cell))
+
+    def show_whole_cell(self, request: WholeCellRequest) -> None:
+        """Animate a whole Conv2D cell sent by the inspector (every input channel) and land on it."""
+        self.settings = request.settings(self.settings)
+        self.index, self.transpose_as_conv, self.tutorial_layer = 0, False, None
+        self.recompute()
+        if self.result.error is None:
+            self.set_step(self.result.step_index(*request.cell))
+
+    def set_depth(self, **changes) -> None:
+        """Change a setting of the layer in depth; weights sent from a model no longer fit, so they go."""
+        if any(key in changes for key in ("kind", "in_channels", "filters", "groups", "depth_multiplier")):
+            changes.setdefault("weights", None)
+            changes.setdefault("pointwise", None)
+            changes.setdefault("bias", None)
+        self.tutorial_layer = None
+        self.update(**changes)
+
+    def set_kind(self, kind: str) -> None:
+        """Switch the layer kind; settings that kind does not take go back to their neutral values."""
+        changes: dict = {"kind": kind}
+        if kind not in ("conv", "conv1d"):
+            changes["groups"] = 1
+        if kind not in ("depthwise", "separable"):
+            changes["depth_multiplier"] = 1
+        if kind != "transposed":
+            changes["output_padding"] = None
+        if kind != "conv":
+            changes["pool"] = False
+        self.set_depth(**changes)
+
+    def load_tutorial_layer(self, index: int) -> None:
+        """Load Conv2D ``index`` of the tutorial network (its shapes, 3×3 kernels, bias and ReLU)."""
+        from convviz.core.studio_tutorial import tutorial_model_layers
+
+        layer = tutorial_model_layers(self.settings.kernel_preset if self.settings.kernel_preset != CUSTOM
+                                      else "sobel-x")[index]
+        self.settings, self.index = layer.settings, 0
+        self.tutorial_layer = index
+        self.recompute()
+
+    def set_transpose_as_conv(self, on: bool) -> None:
+        """Play a transposed convolution as its stamps (False) or as the equivalent convolution (True)."""
+        if on != self.transpose_as_conv:
+            self.transpose_as_conv, self.index = bool(on), 0
+            self.changed.emit()
+            self.stepChanged.emit(self.index)
+
+    @property
+    def equivalent(self) -> bool:
+        """True when the steps played are the transposed kind's equivalent stride-1 convolution."""
+        return self.transpose_as_conv and self.result.transposed is not None and self.result.error is None
+
+    def filter_layout(self) -> tuple[str, int, int, int]:
+        """(stage, first step, cells per filter, filters) of the stage the current step is in."""
+        if self.equivalent:
+            filters = self.result.output.shape[2]
+            return "equivalent", 0, self.n_steps // filters, filters
+        offset = 0
+        for stage, count in self.result.stages:
+            if self.index < offset + count or stage == self.result.stages[-1][0]:
+                out = self.result.middle if stage == "depthwise" and self.result.middle is not None \
+                    else self.result.output
+                filters = out.shape[-1]
+                return stage, offset, count // filters, filters
+            offset += count
+        return "conv", 0, self.n_steps, 1
+
+    def jump_to_filter(self, flt: int) -> None:
+        """Go to the same position of filter ``flt`` in the current stage."""
+        if not self.result.in_depth or self.n_steps == 0:
+            return
+        _, offset, cells, filters = self.filter_layout()
+        flt = min(max(int(flt), 0), filters - 1)
+        self.set_step(offset + flt * cells + (self.index - offset) % cells)
 
     def set_input_size(self, size: int) -> None:
         """Change the input side (random, checker and drawn inputs)."""
@@ -132,18 +211,22 @@ class StudioState(QObject):
     # ----- steps -----
     @property
     def n_steps(self) -> int:
-        """Number of steps (conv positions, then pooling windows)."""
+        """Number of steps (conv positions, then pooling windows; or the equivalent convolution's)."""
+        if self.equivalent:
+            return len(self.result.transposed.equivalent_steps)
         return self.result.n_steps
 
     def current(self):
         """``(kind, step)`` of the current step, or ``(None, None)`` when there is none."""
-        if self.result.n_steps == 0:
+        if self.n_steps == 0:
             return None, None
+        if self.equivalent:
+            return "equivalent", self.result.transposed.equivalent_steps[self.index]
         return self.result.step(self.index)
 
     def set_step(self, index: int) -> None:
         """Go to step ``index`` (clamped to the existing steps)."""
-        index = min(max(int(index), 0), max(self.result.n_steps - 1, 0))
+        index = min(max(int(index), 0), max(self.n_steps - 1, 0))
         if index != self.index:
             self.index = index
             self.stepChanged.emit(index)
@@ -155,4 +238,4 @@ class StudioState(QObject):
     @property
     def at_end(self) -> bool:
         """True on the last step (or when there are none)."""
-        return self.index >= self.result.n_steps - 1
+        return self.index >= self.n_steps - 1

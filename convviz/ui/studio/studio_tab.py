@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from convviz.core.errors import first_line
@@ -18,6 +18,7 @@ from convviz.core.gif_stream import ExportCancelled
 from convviz.core.studio_text import settings_slug
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.studio.controls_panel import ControlsPanel
+from convviz.ui.studio.depth_canvas import DepthCanvas
 from convviz.ui.studio.export import export_gif, export_png
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.studio.studio_state import StudioState
@@ -34,6 +35,10 @@ class StudioTab(QWidget):
         self.message_bar = MessageBar()
         self.controls = ControlsPanel(self.state)
         self.canvas = StudioCanvas()
+        self.depth_canvas = DepthCanvas()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.canvas)
+        self.stack.addWidget(self.depth_canvas)
         self.transport = TransportBar(self.state)
         self.export_png_button = QPushButton("Save PNG…")
         self.export_png_button.setToolTip("Export the current frame as a PNG image")
@@ -53,6 +58,8 @@ class StudioTab(QWidget):
         self.canvas.input_view.cellPressed.connect(self._paint)
         self.canvas.input_view.cellDragged.connect(self._paint)
         self.canvas.output_view.cellPressed.connect(self._jump_to_output_cell)
+        self.depth_canvas.filterChosen.connect(self.state.jump_to_filter)
+        self.depth_canvas.asConvolutionToggled.connect(self.state.set_transpose_as_conv)
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
         self._on_changed()
@@ -68,11 +75,14 @@ class StudioTab(QWidget):
         transport_row.addWidget(self.transport, 1)
         transport_row.addWidget(self.export_png_button)
         transport_row.addWidget(self.export_gif_button)
-        self.canvas.layout().insertLayout(1, transport_row)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.stack, 1)
+        right.addLayout(transport_row)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(scroll)
-        body.addWidget(self.canvas, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.message_bar)
@@ -81,7 +91,12 @@ class StudioTab(QWidget):
     # ----- state -> views -----
     def _on_changed(self) -> None:
         result = self.state.result
-        self.canvas.show_result(result)
+        if result.in_depth:
+            self.stack.setCurrentWidget(self.depth_canvas)
+            self.depth_canvas.show_result(result, self.state.equivalent)
+        else:
+            self.stack.setCurrentWidget(self.canvas)
+            self.canvas.show_result(result)
         problem = result.error or result.pool_error
         if problem:
             self.message_bar.show_error(problem)
@@ -90,7 +105,12 @@ class StudioTab(QWidget):
         self.export_gif_button.setEnabled(result.n_steps > 0)
 
     def _on_step(self, index: int) -> None:
-        self.canvas.show_step(self.state.result, index)
+        result = self.state.result
+        if result.in_depth:
+            stage, step = self.state.current()
+            self.depth_canvas.show_step(result, stage, step, index, self.state.n_steps)
+        else:
+            self.canvas.show_step(result, index)
 
     def _note(self, text: str) -> None:
         """Show a note about the kernel just chosen; "" retires an earlier one, now stale."""
@@ -110,7 +130,7 @@ class StudioTab(QWidget):
 
     def _jump_to_output_cell(self, row: int, col: int, _button: int) -> None:
         output = self.state.result.output
-        if output is not None:
+        if output is not None and not self.state.result.in_depth:
             self.state.set_step(row * output.shape[1] + col)
 
     # ----- keyboard -----

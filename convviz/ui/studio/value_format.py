@@ -16,3 +16,14 @@ def format_value(value) -> str:
     digits = 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 10 else 3
     text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
     return ("0" if text in ("-0", "") else text).replace("-", "−")
+
+
+def axis_value(value, axis: int) -> int:
+    """One axis of a setting given as an int or an (h, w) pair."""
+    return int(value[axis]) if isinstance(value, (tuple, list)) else int(value)
+
+
+def axes_text(value) -> str:
+    """An int or an (h, w) pair as text: ``2`` or ``2×1``."""
+    h, w = axis_value(value, 0), axis_value(value, 1)
+    return str(h) if h == w else f"{h}×{w}"

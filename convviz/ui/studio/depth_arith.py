@@ -1,0 +1,98 @@
+"""One step in depth written out: each channel's dot product, their sum, + bias, the activation.
+
+Pure text (no Qt): lines of ``(text, role)`` that the dot-product view styles and tests read.
+Roles: "channel" (one input channel's dot product), "sum", "bias", "value", "note".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convviz.ui.studio.value_format import format_value as fv
+
+MAX_CHANNEL_LINES = 6  # more channels: the first ones, an ellipsis, the last one
+MAX_TERMS = 12
+
+
+def _terms(inputs: np.ndarray, kernel: np.ndarray, padding: np.ndarray) -> str:
+    parts = [f"[{fv(x)}]×{fv(k)}" if pad else f"{fv(x)}×{fv(k)}"
+             for x, k, pad in zip(inputs.ravel(), kernel.ravel(), padding.ravel())]
+    if len(parts) > MAX_TERMS:
+        parts = parts[:8] + [f"… {len(parts) - 10} more …"] + parts[-2:]
+    return " + ".join(parts)
+
+
+def channel_label(result, stage: str, channel: int) -> str:
+    """The name of input channel ``channel`` of ``stage`` (pointwise reads the depthwise maps)."""
+    if stage == "pointwise":
+        return f"dw{channel}"
+    names = result.channel_names
+    return names[channel] if channel < len(names) else f"ch{channel}"
+
+
+def _finish(result, stage: str, flt: int, cell: tuple, total: float) -> list[tuple[str, str]]:
+    """The bias and activation lines after the channels' sum (none inside a separable's first stage)."""
+    s = result.settings
+    if stage == "depthwise" and s.kind == "separable":
+        return [(f"= {fv(total)}, written to the depthwise map dw{flt} (the pointwise stage reads it)", "value")]
+    lines = []
+    value = total
+    if s.use_bias:
+        bias = float(result.bias[flt])
+        value = total + bias
+        lines.append((f"+ bias {fv(bias)} = {fv(value)}", "bias"))
+    if s.activation != "none":
+        layer = float(result.activated[(*cell, flt)])
+        lines.append((f"{s.activation}({fv(value)}) = {fv(layer)}", "value"))
+    elif not s.use_bias:
+        lines.append((f"= {fv(total)}", "value"))
+    return lines
+
+
+def filter_step_lines(result, stage: str, step) -> list[tuple[str, str]]:
+    """Lines for a FilterStep or Conv1DStep (``stage`` "conv", "depthwise", "pointwise" or "equivalent")."""
+    one_d = np.ndim(step.position) == 0
+    cell = (int(step.position),) if one_d else tuple(int(v) for v in step.position)
+    where = f"out[{', '.join(map(str, cell))}, filter {step.filter}]"
+    lines = [(f"{where} = Σ over {len(step.channels)} input channel(s):", "note")]
+    padding = step.is_padding if one_d else step.window.is_padding
+    count = len(step.channels)
+    shown = range(count) if count <= MAX_CHANNEL_LINES else [*range(MAX_CHANNEL_LINES - 1), count - 1]
+    for j in shown:
+        if j == count - 1 and count > MAX_CHANNEL_LINES:
+            lines.append((f"… {count - MAX_CHANNEL_LINES} more channel(s) …", "note"))
+        name = channel_label(result, stage, int(step.channels[j]))
+        pad = np.broadcast_to(padding if one_d else padding, step.inputs.shape[:-1])
+        body = _terms(step.inputs[..., j], step.kernel[..., j], pad)
+        lines.append((f"{name}: {body} = {fv(step.channel_dots[j])}", "channel"))
+    dots = [fv(d) for d in step.channel_dots]
+    if len(dots) > 8:
+        dots = dots[:6] + ["…"] + dots[-1:]
+    lines.append((f"sum = {' + '.join(dots)} = {fv(step.total)}", "sum"))
+    return lines + _finish(result, "conv" if stage == "equivalent" else stage, step.filter, cell, step.total)
+
+
+def transpose_step_lines(result, step) -> list[tuple[str, str]]:
+    """Lines for a TransposeStep: the input cell's values scaling the kernel, and where the stamp lands."""
+    r, c = (int(v) for v in step.position)
+    names = result.channel_names
+    values = ", ".join(f"{names[j] if j < len(names) else j} {fv(v)}" for j, v in enumerate(step.inputs))
+    lines = [(f"in[{r}, {c}] = ({values}) scales filter {step.filter}'s kernel, channel by channel:", "note")]
+    inside = np.argwhere(step.inside)
+    if len(inside):
+        i, j = inside[0]
+        body = " + ".join(f"{fv(x)}×{fv(k)}" for x, k in zip(step.inputs, step.kernel[i, j]))
+        orow, ocol = step.cells[i, j]
+        lines.append((f"tap ({i}, {j}): {body} = {fv(step.stamp[i, j])} added to out[{orow}, {ocol}], "
+                      f"now {fv(step.value[i, j])} after {int(step.overlaps[i, j])} stamp(s)", "channel"))
+    landed = int(step.inside.sum())
+    lines.append((f"{landed} of {step.inside.size} taps land inside the output"
+                  + ("" if landed == step.inside.size else " (the rest are cropped by the padding)"), "sum"))
+    return lines
+
+
+def depth_lines(result, stage: str, step) -> list[tuple[str, str]]:
+    """The lines for any step in depth."""
+    if stage == "transpose":
+        return transpose_step_lines(result, step)
+    return filter_step_lines(result, stage, step)

@@ -1,0 +1,217 @@
+"""A volume as its channel slices, side by side and wrapped, with one step's highlights on top.
+
+Each slice is rendered once into a pixmap (numpy colours, hatched padding, numbers only
+where cells are big enough: :func:`~convviz.ui.studio.grid_render.render_grid`); a step
+only paints outlines and shades over those pixmaps, so a 28×28×8 volume steps in a few ms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PyQt6.QtCore import QRect, QRectF, Qt
+from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
+from PyQt6.QtWidgets import QSizePolicy, QWidget
+
+from convviz.ui.studio.grid_render import render_grid
+
+TITLE_H, GAP, MAX_CELL = 15, 6, 40
+WINDOW = QColor(234, 88, 12)
+CURRENT = QColor(220, 38, 38)
+FOCUS = QColor(37, 99, 235)
+
+
+@dataclass
+class Highlights:
+    """What one step marks: window taps (padded coordinates) on the ``channels`` read, and more.
+
+    ``focus`` is the slice drawn large (the current filter); ``revealed`` the number of its
+    cells already written (row-major); slices before ``focus`` are done, after it pending.
+    ``cells`` are extra cells outlined on the focus slice (a transposed stamp).
+    """
+
+    taps: np.ndarray | None = None  # (n, 2) padded (row, col)
+    channels: tuple = ()
+    focus: int | None = None
+    revealed: int | None = None
+    current: tuple | None = None
+    cells: list = field(default_factory=list)
+
+
+def fit_tiles(count: int, rows: int, cols: int, width: int, height: int) -> tuple[int, int]:
+    """(columns of tiles, cell px) that make ``count`` slices of rows×cols cells largest in width×height."""
+    best = (1, 1)
+    for ncols in range(1, count + 1):
+        nrows = -(-count // ncols)
+        cell = min((width - GAP * (ncols - 1)) // max(ncols * cols, 1),
+                   (height - nrows * (TITLE_H + GAP)) // max(nrows * rows, 1), MAX_CELL)
+        if cell > best[1]:
+            best = (ncols, cell)
+    return best
+
+
+class VolumeView(QWidget):
+    """Slices (C, H, W) with titles; ``focus`` mode draws one slice large and the others small."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(120, 80)
+        self.maps = np.zeros((0, 1, 1))
+        self.names: tuple = ()
+        self.pads = ((0, 0), (0, 0))
+        self.shaded: np.ndarray | None = None
+        self.focus_mode = False
+        self.highlights = Highlights()
+        self._tiles: list[QRect] = []
+        self._cells: list[int] = []
+        self._pixmaps: dict = {}
+
+    # ----- data -----
+    def set_volume(self, maps: np.ndarray, names, pads=((0, 0), (0, 0)), focus_mode: bool = False,
+                   shaded: np.ndarray | None = None) -> None:
+        """Show ``maps`` (C, H, W) titled ``names``, ringed by ``pads``; ``shaded`` (H+pads, W+pads)
+        marks cells drawn pale (inserted zeros)."""
+        self.maps = np.asarray(maps, dtype=np.float64)
+        self.names, self.pads, self.focus_mode, self.shaded = tuple(names), pads, focus_mode, shaded
+        self.highlights = Highlights()
+        self._pixmaps.clear()
+        self._layout()
+        self.update()
+
+    def set_step(self, highlights: Highlights) -> None:
+        """Mark one step's cells (cheap: the slices are not rendered again)."""
+        relayout = highlights.focus != self.highlights.focus and self.focus_mode
+        self.highlights = highlights
+        if relayout:
+            self._layout()
+        self.update()
+
+    @property
+    def padded_shape(self) -> tuple[int, int]:
+        """(rows, cols) of one slice with its padding."""
+        (t, b), (l, r) = self.pads
+        return self.maps.shape[1] + t + b, self.maps.shape[2] + l + r
+
+    # ----- geometry -----
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Lay the slices out again for the new size."""
+        super().resizeEvent(event)
+        self._layout()
+
+    def _layout(self) -> None:
+        count = len(self.maps)
+        self._tiles, self._cells = [None] * count, [1] * count
+        if not count:
+            return
+        rows, cols = self.padded_shape
+        width, height = self.width(), self.height()
+        focus = self.highlights.focus if self.focus_mode and count > 1 else None
+        if focus is None or not 0 <= focus < count:
+            self._place(range(count), rows, cols, QRect(0, 0, width, height))
+            return
+        big = QRect(0, 0, int(width * 0.58), height)
+        self._place([focus], rows, cols, big)
+        others = [i for i in range(count) if i != focus]
+        self._place(others, rows, cols, QRect(big.width() + GAP, 0, width - big.width() - GAP, height))
+
+    def _place(self, indices, rows: int, cols: int, area: QRect) -> None:
+        indices = list(indices)
+        ncols, cell = fit_tiles(len(indices), rows, cols, area.width(), area.height())
+        cell = max(cell, 1)
+        for n, index in enumerate(indices):
+            r, c = divmod(n, ncols)
+            x = area.x() + c * (cols * cell + GAP)
+            y = area.y() + r * (rows * cell + TITLE_H + GAP)
+            self._tiles[index] = QRect(x, y + TITLE_H, cols * cell, rows * cell)
+            self._cells[index] = cell
+
+    def _pixmap(self, index: int, cell: int):
+        key = (index, cell)
+        if key not in self._pixmaps:
+            pixmap, _, _ = render_grid(self.maps[index], self.pads, cell, None, "0", self.font())
+            if self.shaded is not None:  # baked in: hundreds of inserted zeros must not cost a step
+                painter = QPainter(pixmap)
+                brush = QBrush(QColor(150, 156, 166), Qt.BrushStyle.Dense6Pattern)
+                for r, c in zip(*np.nonzero(self.shaded)):
+                    painter.fillRect(QRect(int(c) * cell, int(r) * cell, cell, cell), brush)
+                painter.end()
+            self._pixmaps[key] = pixmap
+        return self._pixmaps[key]
+
+    # ----- painting -----
+    def paintEvent(self, event) -> None:  # noqa: N802
+        """Slices, titles, then the step's outlines and shades."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        h = self.highlights
+        for index, tile in enumerate(self._tiles):
+            if tile is None:
+                continue
+            cell = self._cells[index]
+            painter.drawPixmap(tile.topLeft(), self._pixmap(index, cell))
+            self._paint_title(painter, index, tile)
+            self._paint_progress(painter, index, tile, cell)
+            if h.taps is not None and (not h.channels or index in h.channels):
+                self._paint_taps(painter, tile, cell, h.taps, WINDOW)
+            elif h.taps is not None:
+                painter.fillRect(tile, QColor(255, 255, 255, 150))  # a channel this filter does not read
+        painter.end()
+
+    def _paint_title(self, painter: QPainter, index: int, tile: QRect) -> None:
+        name = self.names[index] if index < len(self.names) else str(index)
+        on = index == self.highlights.focus or index in self.highlights.channels
+        painter.setPen(FOCUS if on else QColor("#4b5563"))
+        font = painter.font()
+        font.setPixelSize(11)
+        font.setBold(on)
+        painter.setFont(font)
+        box = QRect(tile.x(), tile.y() - TITLE_H, max(tile.width(), 60), TITLE_H)
+        painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        if index == self.highlights.focus:
+            painter.setPen(QPen(FOCUS, 2))
+            painter.drawRect(tile.adjusted(-2, -2, 1, 1))
+
+    def _paint_progress(self, painter: QPainter, index: int, tile: QRect, cell: int) -> None:
+        h = self.highlights
+        if h.focus is None:
+            return
+        pending = QColor(251, 251, 251, 215)
+        if index > h.focus and h.revealed is not None:
+            painter.fillRect(tile, pending)
+        elif index == h.focus:
+            (t, _), (l, _) = self.pads
+            width = self.maps.shape[2]
+            x0, y0 = tile.x() + l * cell, tile.y() + t * cell
+            if h.revealed is not None:
+                row, col = divmod(h.revealed, width) if width else (0, 0)
+                painter.fillRect(QRect(x0 + col * cell, y0 + row * cell, (width - col) * cell, cell), pending)
+                painter.fillRect(QRect(x0, y0 + (row + 1) * cell, width * cell,
+                                       (self.maps.shape[1] - row - 1) * cell), pending)
+            if h.current is not None:
+                painter.setPen(QPen(CURRENT, 3))
+                painter.drawRect(QRect(x0 + h.current[1] * cell, y0 + h.current[0] * cell, cell, cell))
+            for r, c in h.cells:
+                painter.setPen(QPen(WINDOW, 2))
+                painter.drawRect(QRect(x0 + c * cell, y0 + r * cell, cell, cell))
+
+    def _paint_taps(self, painter: QPainter, tile: QRect, cell: int, taps: np.ndarray, colour: QColor) -> None:
+        fill = QColor(colour)
+        fill.setAlpha(60)
+        painter.setPen(QPen(colour, 2 if cell >= 6 else 1))
+        painter.setBrush(QBrush(fill))
+        for r, c in taps:
+            painter.drawRect(QRectF(tile.x() + c * cell, tile.y() + r * cell, cell, cell))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if len(taps) > 1:
+            top, left = taps.min(axis=0)
+            bottom, right = taps.max(axis=0)
+            painter.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
+            painter.drawRect(QRect(tile.x() + left * cell - 1, tile.y() + top * cell - 1,
+                                   (right - left + 1) * cell + 2, (bottom - top + 1) * cell + 2))
+
+    def tile_of(self, index: int) -> QRect | None:
+        """Where slice ``index`` is drawn (tests and tooltips)."""
+        return self._tiles[index] if 0 <= index < len(self._tiles) else None
+
