@@ -14,35 +14,12 @@ from PyQt6.QtWidgets import (
 
 from convviz.arithmetic.presets import KERNEL_PRESETS
 from convviz.core.studio import CUSTOM, INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
+from convviz.ui.studio.control_helpers import hint as _hint, pair as _pair, spin as _spin
 from convviz.ui.studio.depth_controls import DepthControls
 from convviz.ui.studio.studio_state import StudioState
 from convviz.ui.studio.value_format import axis_value
 
-PADDING_MODES = ("valid", "same", "explicit")
-
-
-def _spin(low: int, high: int, value: int, suffix: str = "", tip: str = "") -> QSpinBox:
-    spin = QSpinBox()
-    spin.setToolTip(tip)
-    spin.setRange(low, high)
-    spin.setValue(value)
-    spin.setSuffix(suffix)
-    spin.setKeyboardTracking(False)  # typing "12" does not recompute for "1" first
-    return spin
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("QLabel { color: #6b7280; font-size: 9pt; }")
-    return label
-
-
-def _pair(first: QSpinBox, second: QSpinBox) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(first)
-    row.addWidget(second)
-    return row
+PADDING_MODES = ("valid", "same", "explicit", "causal")
 
 
 class ControlsPanel(QWidget):
@@ -171,11 +148,13 @@ class ControlsPanel(QWidget):
         self.pool_mode = QComboBox()
         for key, label in (("max", "max"), ("avg", "average"), ("sum", "sum")):
             self.pool_mode.addItem(label, key)
-        self.pool_size = _spin(1, 4, 2)
-        self.pool_stride = _spin(0, 4, 0)
+        self.pool_mode.setToolTip("How a pooling window becomes one number: its max, its average or its sum.")
+        self.pool_size = _spin(1, 4, 2, tip="The pooling window's side in cells.")
+        self.pool_stride = _spin(0, 4, 0, tip="How far the pooling window moves; '= size' as in Keras.")
         self.pool_stride.setSpecialValueText("= size")
         self.pool_padding = QComboBox()
         self.pool_padding.addItems(("valid", "same"))
+        self.pool_padding.setToolTip("valid: only whole windows; same: partial windows at the edges too.")
         form.addRow("Mode", self.pool_mode)
         form.addRow("Size", self.pool_size)
         form.addRow("Stride", self.pool_stride)
@@ -283,6 +262,7 @@ class ControlsPanel(QWidget):
                      f"({s.caption or 'none yet'}).",
         }
         self.input_hint.setText(hints.get(kind, ""))
+        self.padding.model().item(PADDING_MODES.index("causal")).setEnabled(s.kind == "conv1d")
         self.pool_box.setEnabled(s.is_classic)
         self.pool_box.setToolTip("Pool the convolution's output with a sliding window." if s.is_classic else
                                  "Pooling follows the single-channel convolution only, for now.")

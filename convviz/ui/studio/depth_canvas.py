@@ -51,7 +51,7 @@ class DepthCanvas(QWidget):
         maps = QHBoxLayout()
         maps.setSpacing(4)
         for widget, stretch in ((self.input_panel, 5), (_operator("∗"), 0), (self.kernel_panel, 2),
-                                (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 3)):
+                                (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 4)):
             maps.addWidget(widget, stretch)
         self.kind_label = QLabel()
         self.kind_label.setStyleSheet("QLabel { color: #374151; }")
@@ -107,8 +107,8 @@ class DepthCanvas(QWidget):
         if transposed:
             overlaps = result.transposed.overlaps
             self.overlap_view.set_volume(overlaps[None], ("stamps",))
-            pattern = "uneven: a checkerboard" if result.transposed.uneven else "even: no checkerboard"
-            self.overlap_panel.title.setText(f"Stamps per output cell\n{overlaps.min()}–{overlaps.max()}, {pattern}")
+            pattern = "checkerboard" if result.transposed.uneven else "even"
+            self.overlap_panel.title.setText(f"Stamps per cell\n{overlaps.min()}–{overlaps.max()}: {pattern}")
 
     # ----- one stage's maps -----
     def _stage_maps(self, stage: str):
@@ -146,7 +146,7 @@ class DepthCanvas(QWidget):
         self.input_view.set_volume(maps, names, pads, shaded=shaded)
         out_maps = as_maps(out, one_d)
         self.output_view.set_volume(out_maps, out_names or [f"filter {f}" for f in range(len(out_maps))],
-                                    focus_mode=True)
+                                    focus_mode=not one_d)
         self.output_panel.title.setText(title)
         self._loaded = (stage, None)
 
@@ -173,9 +173,9 @@ class DepthCanvas(QWidget):
         channels = range(len(maps)) if stage == "transpose" else step.channels
         names = [channel_label(self.result, stage, int(c)) for c in channels]
         self.kernel_view.set_volume(maps, names)
-        size = f"{maps.shape[2]}" if one_d else f"{maps.shape[1]}×{maps.shape[2]}"
+        size = f"{maps.shape[2]} taps" if one_d else f"{maps.shape[1]}×{maps.shape[2]}"
         flipped = ", turned 180°" if stage == "equivalent" else ""
-        self.kernel_panel.title.setText(f"Kernel of filter {step.filter}{flipped}\n{size} × {len(maps)} slice(s)")
+        self.kernel_panel.title.setText(f"Kernel of filter {step.filter}{flipped}\n{size}, {len(maps)} slice(s)")
         self._loaded = (self._loaded[0], step.filter)
 
     def _show_window(self, step, one_d: bool) -> None:

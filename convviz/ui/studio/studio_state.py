@@ -94,6 +94,8 @@ class StudioState(QObject):
             changes["output_padding"] = None
         if kind != "conv":
             changes["pool"] = False
+        if kind != "conv1d" and self.settings.padding == "causal":
+            changes["padding"] = "same"  # causal padding exists for sequences only
         self.set_depth(**changes)
 
     def load_tutorial_layer(self, index: int) -> None:

@@ -39,13 +39,14 @@ class Highlights:
     cells: list = field(default_factory=list)
 
 
-def fit_tiles(count: int, rows: int, cols: int, width: int, height: int) -> tuple[int, int]:
+def fit_tiles(count: int, rows: int, cols: int, width: int, height: int,
+              title: int = TITLE_H) -> tuple[int, int]:
     """(columns of tiles, cell px) that make ``count`` slices of rows×cols cells largest in width×height."""
-    best = (1, 1)
+    best, gap = (1, 0), GAP if title else 2
     for ncols in range(1, count + 1):
         nrows = -(-count // ncols)
-        cell = min((width - GAP * (ncols - 1)) // max(ncols * cols, 1),
-                   (height - nrows * (TITLE_H + GAP)) // max(nrows * rows, 1), MAX_CELL)
+        cell = min((width - gap * (ncols - 1)) // max(ncols * cols, 1),
+                   (height - nrows * (title + gap)) // max(nrows * rows, 1), MAX_CELL)
         if cell > best[1]:
             best = (ncols, cell)
     return best
@@ -66,6 +67,7 @@ class VolumeView(QWidget):
         self.highlights = Highlights()
         self._tiles: list[QRect] = []
         self._cells: list[int] = []
+        self._titled: list[bool] = []
         self._pixmaps: dict = {}
 
     # ----- data -----
@@ -102,7 +104,7 @@ class VolumeView(QWidget):
 
     def _layout(self) -> None:
         count = len(self.maps)
-        self._tiles, self._cells = [None] * count, [1] * count
+        self._tiles, self._cells, self._titled = [None] * count, [1] * count, [True] * count
         if not count:
             return
         rows, cols = self.padded_shape
@@ -111,21 +113,26 @@ class VolumeView(QWidget):
         if focus is None or not 0 <= focus < count:
             self._place(range(count), rows, cols, QRect(0, 0, width, height))
             return
-        big = QRect(0, 0, int(width * 0.58), height)
+        big = QRect(0, 0, int(width * (0.58 if count <= 9 else 0.45)), height)
         self._place([focus], rows, cols, big)
         others = [i for i in range(count) if i != focus]
         self._place(others, rows, cols, QRect(big.width() + GAP, 0, width - big.width() - GAP, height))
 
     def _place(self, indices, rows: int, cols: int, area: QRect) -> None:
         indices = list(indices)
-        ncols, cell = fit_tiles(len(indices), rows, cols, area.width(), area.height())
-        cell = max(cell, 1)
+        title = TITLE_H
+        ncols, cell = fit_tiles(len(indices), rows, cols, area.width(), area.height(), title)
+        if cols * cell < 24:  # tiles too small to carry a name: give the room to the cells
+            title = 0
+            ncols, cell = fit_tiles(len(indices), rows, cols, area.width(), area.height(), title)
+        cell, gap = max(cell, 1), GAP if title else 2
         for n, index in enumerate(indices):
             r, c = divmod(n, ncols)
-            x = area.x() + c * (cols * cell + GAP)
-            y = area.y() + r * (rows * cell + TITLE_H + GAP)
-            self._tiles[index] = QRect(x, y + TITLE_H, cols * cell, rows * cell)
+            x = area.x() + c * (cols * cell + gap)
+            y = area.y() + r * (rows * cell + title + gap)
+            self._tiles[index] = QRect(x, y + title, cols * cell, rows * cell)
             self._cells[index] = cell
+            self._titled[index] = bool(title)
 
     def _pixmap(self, index: int, cell: int):
         key = (index, cell)
@@ -160,15 +167,19 @@ class VolumeView(QWidget):
         painter.end()
 
     def _paint_title(self, painter: QPainter, index: int, tile: QRect) -> None:
-        name = self.names[index] if index < len(self.names) else str(index)
         on = index == self.highlights.focus or index in self.highlights.channels
-        painter.setPen(FOCUS if on else QColor("#4b5563"))
-        font = painter.font()
-        font.setPixelSize(11)
-        font.setBold(on)
-        painter.setFont(font)
-        box = QRect(tile.x(), tile.y() - TITLE_H, max(tile.width(), 60), TITLE_H)
-        painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        if self._titled[index]:
+            name = self.names[index] if index < len(self.names) else str(index)
+            painter.setPen(FOCUS if on else QColor("#4b5563"))
+            font = painter.font()
+            font.setPixelSize(11)
+            font.setBold(on)
+            painter.setFont(font)
+            room = tile.width() + GAP - 2
+            if painter.fontMetrics().horizontalAdvance(name) > room:
+                name = name.split()[-1]  # "random 12" → "12": the index still tells the slices apart
+            box = QRect(tile.x(), tile.y() - TITLE_H, room, TITLE_H)
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         if index == self.highlights.focus:
             painter.setPen(QPen(FOCUS, 2))
             painter.drawRect(tile.adjusted(-2, -2, 1, 1))
