@@ -42,9 +42,29 @@ class MainWindow(QMainWindow):
         self.training.modelAvailable.connect(self.inspector.use_model)
 
     def replay_in_studio(self, request: StudioRequest) -> None:
-        """Animate a computation the inspector picked, on the studio's tab."""
-        self.studio.state.show_request(request)
+        """Animate a computation the inspector picked, on the studio's tab.
+
+        A convolution cell with several input channels comes whole (every channel, the sum,
+        the bias, the activation); a pooling cell, or one the studio cannot finish, per channel.
+        """
+        whole = self._whole_cell(request)
+        if whole is not None:
+            self.studio.state.show_whole_cell(whole)
+        else:
+            self.studio.state.show_request(request)
         self.tabs.setCurrentWidget(self.studio)
+
+    def _whole_cell(self, request: StudioRequest):
+        from convviz.core.replay_request import whole_cell_request
+
+        replay = getattr(self.inspector.replay_panel, "replay", None)
+        if (replay is None or request.cell[0] != "conv" or replay.kind != "conv"
+                or replay.layer_input.shape[2] < 2 or tuple(request.cell[1:]) != tuple(replay.cell)):
+            return None
+        try:
+            return whole_cell_request(replay)
+        except ValueError:  # e.g. an activation the studio cannot apply: the channel's share still can
+            return None
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
