@@ -128,3 +128,34 @@ def test_export_buttons_offer_a_settings_file_name(tab, tmp_path, monkeypatch, q
     with Image.open(tmp_path / "convviz_seed5_k3x3-seed_s1_valid_d1.gif") as image:
         assert image.n_frames == 9
     assert (tmp_path / "convviz_seed5_k3x3-seed_s1_valid_d1_step1.png").is_file()
+
+
+def _depth_settings(tab, kind="conv"):
+    c = tab.controls
+    c.input_kind.setCurrentIndex(c.input_kind.findData("photo"))
+    c.input_size.setValue(5)
+    c.depth.in_channels.setValue(3)
+    c.depth.filters.setValue(2)
+    c.depth.kind.setCurrentIndex(c.depth.kind.findData(kind))
+    c.padding.setCurrentText("same")
+
+
+@pytest.mark.parametrize("kind", ["conv", "separable", "transposed"])
+def test_png_and_gif_of_settings_in_depth(tab, tmp_path, kind):
+    from convviz.core.frame_render import DepthFrameRenderer
+
+    _depth_settings(tab, kind)
+    result = tab.state.result
+    assert result.in_depth and result.error is None
+    tab.state.set_step(result.n_steps - 1)
+    name = tab.default_export_name(".png")
+    assert name.startswith(f"convviz_{kind}_c3")
+    written = tab.export_png_to(tmp_path / name)
+    expected = DepthFrameRenderer(result).render(result.n_steps - 1)
+    with Image.open(written) as image:
+        assert image.size == expected.size
+        assert np.array_equal(np.asarray(image.convert("RGB")), np.asarray(expected))
+    gif = tab.export_gif_to(tmp_path / "depth.gif")
+    with Image.open(gif) as image:
+        assert image.n_frames == result.n_steps
+    assert tab.message_bar.level == "info"

@@ -275,3 +275,23 @@ def test_a_request_from_the_inspector_lands_on_its_cell(tab, qtbot):
     too_big = StudioRequest(x[:2, :2], np.ones((3, 3)), "a 2×2 map", cell=("conv", 0, 0))
     tab.state.show_request(too_big)  # the engine's message, not an exception
     assert tab.message_bar.level == "error" and "\n" not in tab.message_bar.text
+
+
+def test_depth_settings_and_back_to_the_classic_canvas(tab):
+    d = tab.controls.depth
+    d.filters.setValue(2)
+    assert tab.stack.currentWidget() is tab.depth_canvas and not tab.controls.pool_box.isEnabled()
+    d.filters.setValue(1)
+    assert tab.stack.currentWidget() is tab.canvas and tab.controls.pool_box.isEnabled()
+    assert np.array_equal(tab.canvas.output_view.values, conv2d(SEED_INPUT, SEED_KERNEL))
+    tab.state.set_step(4)
+    assert tab.canvas.step_label.text().startswith("Step 5 / 9")
+
+
+def test_every_control_says_what_it_does(tab):
+    from PyQt6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
+
+    controls = [w for cls in (QComboBox, QSpinBox, QAbstractButton) for w in tab.controls.findChildren(cls)]
+    missing = [w for w in controls if w.isVisibleTo(tab) and not w.toolTip()
+               and w.objectName() != "qt_spinbox_lineedit"]
+    assert len(controls) > 25 and not missing, [type(w).__name__ + ":" + getattr(w, "text", str)() for w in missing]

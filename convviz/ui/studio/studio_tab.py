@@ -161,7 +161,8 @@ class StudioTab(QWidget):
     def export_png_to(self, path) -> Path | None:
         """Write the current frame to ``path``; problems go to the message bar (returns None)."""
         try:
-            written = export_png(self.state.result, self.state.index, path)
+            index = min(self.state.index, max(self.state.result.n_steps - 1, 0))  # the stamps' frames
+            written = export_png(self.state.result, index, path)
         except Exception as exc:  # noqa: BLE001 (any failure is shown, the window stays alive)
             self.message_bar.show_error(f"Could not export the frame to {Path(path).name}: {first_line(exc)}")
             return None
