@@ -7,6 +7,9 @@ which the Studio can then animate on the real feature map with the learned kerne
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
@@ -25,6 +28,7 @@ from PyQt6.QtWidgets import (
 
 from convviz.arithmetic import receptive_field_masks
 from convviz.assets import bundled_digits
+from convviz.core.gate import safe_name
 from convviz.training.preprocess import mnist_style
 from convviz.ui.inspector.digit_canvas import DigitCanvas
 from convviz.ui.inspector.inspector_worker import InspectorJobs
@@ -164,7 +168,7 @@ class InspectorTab(QWidget):
 
     def load_model_file(self, path: str) -> None:
         """Load and inspect a ``.keras`` file (in the worker thread)."""
-        self.model_label.setText(f"Loading {path}…")
+        self.model_label.setText(f"Loading {_shown(Path(path).name)}…")
         self._run(self.jobs.load(str(path)), self._model_ready)
 
     def _ask_load(self) -> None:
@@ -176,9 +180,7 @@ class InspectorTab(QWidget):
         self.info = info
         self.picked = None
         self.messages.clear()
-        shape = "×".join(str(v) for v in info.input_shape)
-        self.model_label.setText(f"<b>{info.source}</b><br>input {shape}, {info.num_classes} classes, "
-                                 f"{len(info.layers)} layers")
+        self._show_model_label()
         self.probabilities.set_classes([str(i) for i in range(info.num_classes)])
         self.maps.set_layers(info.input_shape, info.layers)
         self.replay_panel.show_note("Click a cell of a convolution or pooling layer to see how it was computed.")
@@ -236,9 +238,17 @@ class InspectorTab(QWidget):
             self.pick_cell(*self.picked)
         self.inspected.emit()
 
+    def _show_model_label(self) -> None:
+        info = self.info
+        shape = "×".join(str(v) for v in info.input_shape)
+        self.model_label.setText(f"<b>{_shown(info.source)}</b><br>input {shape}, {info.num_classes} classes, "
+                                 f"{len(info.layers)} layers")
+
     def _failed(self) -> None:
         if self.info is None:
             self.model_label.setText("No model yet: train one in the Training tab, or load a .keras file.")
+        else:  # a refused file leaves the model before it in place: the label says which, not "Loading…"
+            self._show_model_label()
 
     # ----- cells -----
     def pick_cell(self, layer: int, channel: int, row: int, col: int) -> None:
@@ -280,3 +290,8 @@ class InspectorTab(QWidget):
         self._shut_down = True
         self._timer.stop()
         self.jobs.shutdown()
+
+
+def _shown(name: str) -> str:
+    """A file or model name for a rich-text label: escape codes shown, markup not interpreted."""
+    return html.escape(safe_name(name))
