@@ -65,8 +65,13 @@ def test_training_tab_refuses_a_lambda_model_and_keeps_its_model(qtbot, training
     (header_bomb_npz, ["headerbomb.npz:", "array x"]),
     (symlink_out, ["images:", "dogs leads outside the data folder"]),
 ])
-def test_training_tab_refuses_hostile_data_in_words(qtbot, training_tab, tmp_path, craft, words):
+def test_training_tab_refuses_hostile_data_in_words(qtbot, training_tab, tmp_path, small_model, craft, words):
     tab = training_tab
+    good = tmp_path / "good.keras"
+    small_model.save(good)
+    with qtbot.waitSignal(tab.task_finished, timeout=WAIT_MS):
+        assert tab.load_model(good)
+    before = tab.model
     data = craft(tmp_path)
     tab.use_data(data)
     tab.limit, tab.probe_every = 40, 2
@@ -75,3 +80,4 @@ def test_training_tab_refuses_hostile_data_in_words(qtbot, training_tab, tmp_pat
     refused_in_words(qtbot, tab.messages, *words)
     assert tab.isVisible() and tab.controls.state == "idle"
     assert tab.event_counts["BatchEnd"] == 0 and tab.event_counts["DataReady"] == 0
+    assert tab.model is before and tab.controls.has_model  # a run that never began replaces nothing

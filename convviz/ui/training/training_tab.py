@@ -130,7 +130,6 @@ class TrainingTab(QWidget):
         self.event_counts.clear()
         self.session = session = TrainingSession(config)
         self.controls.has_model = False
-        self.model = None
         flush_now = lambda: session.paused or session.stop_requested  # noqa: E731
         self._start_task("train", lambda emit: session.run(BatchCoalescer(emit, self.forward_interval, flush_now)),
                          on_stop=session.stop)
@@ -228,6 +227,8 @@ class TrainingTab(QWidget):
         self._sample = (probe.sample, probe.sample_label)
 
     def _on_data(self, event: DataReady) -> None:
+        if self.jobs.kind == "train":  # the data passed: only now does the run replace the model before it
+            self.model = None
         self.preview.show_data(event)
         self.layer_link.data_ready(event)
         text = " ".join([f"Training on {event.source}.", *event.warnings])
