@@ -93,6 +93,8 @@ def number_font(labels: list[str], cell: int, base_font: QFont) -> QFont | None:
 
 
 def _draw_numbers(painter, values, grid, pads, c, pad_text, base_font) -> bool:
+    if c < 12:  # no font fits: skip formatting every value (a 28×28×8 volume has 6,272)
+        return False
     labels = [format_value(v) for v in values.ravel()]
     font = number_font(labels + ([pad_text] if pad_text else []), c, base_font)
     if font is None:

@@ -14,7 +14,7 @@ from PyQt6.QtCore import QRect, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-from convviz.ui.studio.grid_render import render_grid
+from convviz.ui.studio.tile_render import render_tile
 
 TITLE_H, GAP, MAX_CELL = 15, 6, 40
 WINDOW = QColor(234, 88, 12)
@@ -75,10 +75,14 @@ class VolumeView(QWidget):
                    shaded: np.ndarray | None = None) -> None:
         """Show ``maps`` (C, H, W) titled ``names``, ringed by ``pads``; ``shaded`` (H+pads, W+pads)
         marks cells drawn pale (inserted zeros)."""
-        self.maps = np.asarray(maps, dtype=np.float64)
+        maps = np.asarray(maps, dtype=np.float64)
+        same = (maps.shape == self.maps.shape and pads == self.pads and shaded is None and self.shaded is None
+                and np.array_equal(maps, self.maps))
+        self.maps = maps
         self.names, self.pads, self.focus_mode, self.shaded = tuple(names), pads, focus_mode, shaded
         self.highlights = Highlights()
-        self._pixmaps.clear()
+        if not same:  # an unchanged input keeps its slices: a stride change redraws the output only
+            self._pixmaps.clear()
         self._layout()
         self.update()
 
@@ -137,14 +141,7 @@ class VolumeView(QWidget):
     def _pixmap(self, index: int, cell: int):
         key = (index, cell)
         if key not in self._pixmaps:
-            pixmap, _, _ = render_grid(self.maps[index], self.pads, cell, None, "0", self.font())
-            if self.shaded is not None:  # baked in: hundreds of inserted zeros must not cost a step
-                painter = QPainter(pixmap)
-                brush = QBrush(QColor(150, 156, 166), Qt.BrushStyle.Dense6Pattern)
-                for r, c in zip(*np.nonzero(self.shaded)):
-                    painter.fillRect(QRect(int(c) * cell, int(r) * cell, cell, cell), brush)
-                painter.end()
-            self._pixmaps[key] = pixmap
+            self._pixmaps[key] = render_tile(self.maps[index], self.pads, cell, self.font(), self.shaded)
         return self._pixmaps[key]
 
     # ----- painting -----
@@ -157,7 +154,7 @@ class VolumeView(QWidget):
             if tile is None:
                 continue
             cell = self._cells[index]
-            painter.drawPixmap(tile.topLeft(), self._pixmap(index, cell))
+            painter.drawImage(tile.topLeft(), self._pixmap(index, cell))
             self._paint_title(painter, index, tile)
             self._paint_progress(painter, index, tile, cell)
             if h.taps is not None and (not h.channels or index in h.channels):
