@@ -36,16 +36,16 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     assert replay.model_value == pytest.approx(float(activation[0, 1, 2, 5]), rel=1e-5, abs=1e-6)
     assert replay.value == pytest.approx(replay.model_value, rel=1e-4, abs=1e-5)
 
-    # Replay in Studio: the studio shows the real map and kernel, on the clicked cell.
+    # Replay in Studio: the whole cell (conv3 reads 64 channels) on the real maps and learned kernel.
     qtbot.mouseClick(inspector.replay_panel.to_studio, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.studio
-    channel = int(inspector.replay_panel.channel.currentData())
     kind, step = window.studio.state.current()
-    assert kind == "conv" and step.position == (1, 2)
-    assert float(step.value) == pytest.approx(replay.contributions[channel], rel=1e-5, abs=1e-6)
+    assert kind == "conv" and step.position == (1, 2) and len(step.channel_dots) == 64
+    np.testing.assert_allclose(step.channel_dots, replay.contributions, rtol=1e-4, atol=1e-5)
     assert window.studio.state.result.error is None
-    # ... and says, on screen, how the model finishes the cell, ending at the model's own number.
-    shown = window.studio.canvas.formulas.text()
-    assert f"the model produced {replay.model_value:.4g}" in shown
-    assert f"→ {replay.value:.4g}" in shown
+    assert float(window.studio.state.result.activated[1, 2, 0]) == pytest.approx(
+        replay.model_value, rel=1e-4, abs=1e-5)
+    # ... and says, on screen, the model's own number for the cell.
+    shown = window.studio.depth_canvas.formulas.text()
+    assert f"= {replay.model_value:.4g}." in shown
     window.close()
