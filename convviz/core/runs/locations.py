@@ -10,8 +10,14 @@ from pathlib import Path
 __all__ = ["default_runs_dir", "is_chief", "new_run_dir"]
 
 
+RUNS_DIR_ENV = "CONVVIZ_RUNS_DIR"  # overrides the default (tests point it at a temporary folder)
+
+
 def default_runs_dir() -> Path:
-    """The ``runs`` folder under the user's data folder (e.g. ``~/.local/share/convviz/runs``)."""
+    """``$CONVVIZ_RUNS_DIR`` if set, else the ``runs`` folder under the user's data folder
+    (e.g. ``~/.local/share/convviz/runs``)."""
+    if os.environ.get(RUNS_DIR_ENV):
+        return Path(os.environ[RUNS_DIR_ENV])
     import platformdirs
 
     return platformdirs.user_data_path("convviz", appauthor=False) / "runs"
