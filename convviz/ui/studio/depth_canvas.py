@@ -130,7 +130,11 @@ class DepthCanvas(QWidget):
             t = r.transposed
             return as_maps(t.zero_inserted, False), names, ((0, 0), (0, 0)), ~t.is_input, layer_out, None, title
         pads = r.pads if stage != "transpose" else ((0, 0), (0, 0))
-        return as_maps(r.x, one_d), names, pads, None, layer_out, None, title
+        out_names = None
+        if s.kind == "depthwise":  # output map c·M + m reads input channel c with its m-th kernel
+            m = s.depth_multiplier
+            out_names = [f"{names[f // m]} · kernel {f % m}" for f in range(layer_out.shape[-1])]
+        return as_maps(r.x, one_d), names, pads, None, layer_out, out_names, title
 
     def _load_stage(self, stage: str) -> None:
         r = self.result
