@@ -188,12 +188,12 @@ def test_bad_data_cli_and_loader(tmp_path, capsys, case, build, words):
 
 
 BAD_TRAIN_ARGS = [  # (arguments, words)
-    (["--epochs", "0"], "epochs must be a whole number of at least 1"),
-    (["--epochs", "abc"], "invalid int value"),
-    (["--batch-size", "0"], "batch size must be"),
-    (["--learning-rate", "-1"], "learning rate must be a positive number"),
-    (["--learning-rate", "nan"], "learning rate must be a positive number"),
-    (["--limit", "0"], "limit must be"),
+    (["--epochs", "0"], "argument --epochs: must be a whole number from 1 to 10,000, got 0"),
+    (["--epochs", "abc"], "argument --epochs: must be a whole number from 1 to 10,000, got 'abc'"),
+    (["--batch-size", "0"], "argument --batch-size: must be a whole number from 1"),
+    (["--learning-rate", "-1"], "argument --learning-rate: must be a finite number above 0"),
+    (["--learning-rate", "nan"], "argument --learning-rate: must be a finite number above 0"),
+    (["--limit", "0"], "argument --limit: must be a whole number from 1"),
     (["--model", "resnet"], "invalid choice"),
     (["--out", "model.h5"], "use a name ending in .keras"),
     (["--out", "no_such_folder/model.keras"], "does not exist"),

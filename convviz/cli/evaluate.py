@@ -63,8 +63,6 @@ def run(args) -> int:
     from convviz.training.data import DataError, dataset_names, load_dataset
     from convviz.training.storage import ModelFileError, check_model_fits, load_model
 
-    if args.limit is not None and args.limit < 1:
-        raise CliError(f"--limit must be at least 1, not {args.limit}")
     try:
         if str(args.data) in dataset_names():  # loaded through Keras: TensorFlow starts here
             quiet_tensorflow_import()

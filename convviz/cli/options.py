@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 __all__ = ["MAX_BATCH_SIZE", "MAX_EPOCHS", "MAX_LIMIT", "MAX_SEED", "batch_size", "data_source",
-           "epochs", "existing_path", "fps", "learning_rate", "limit", "output_path", "seed", "whole_number"]
+           "epochs", "existing_path", "learning_rate", "limit", "output_path", "positive_number", "seed", "whole_number"]
 
 MAX_SEED = 2**32 - 1  # numpy's and TensorFlow's seeds are 32-bit
 MAX_BATCH_SIZE = 65_536
@@ -45,30 +45,22 @@ def whole_number(low: int, high: int):
     return parse
 
 
-def positive_number(high: float | None = None, low: float = 0.0, inclusive_low: bool = False):
-    """A ``type=`` accepting finite numbers above ``low`` (and at most ``high``)."""
-    bound = f"at least {low:g}" if inclusive_low else f"above {low:g}"
-    wanted = f"a finite number {bound}" + (f" and at most {high:g}" if high is not None else "")
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {wanted}, got {_quoted(text)}") from None
-        too_low = value < low if inclusive_low else value <= low
-        if not math.isfinite(value) or too_low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"must be {wanted}, got {_quoted(text)}")
-        return value
-
-    return parse
+def positive_number(text: str) -> float:
+    """A ``type=`` accepting finite numbers above 0 (NaN and infinity would train nothing)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {_quoted(text)}")
+    return value
 
 
 seed = whole_number(0, MAX_SEED)
 batch_size = whole_number(1, MAX_BATCH_SIZE)
 epochs = whole_number(1, MAX_EPOCHS)
 limit = whole_number(1, MAX_LIMIT)
-learning_rate = positive_number()
-fps = positive_number(high=50.0, low=0.5, inclusive_low=True)
+learning_rate = positive_number
 
 
 def data_source(text: str) -> str:
