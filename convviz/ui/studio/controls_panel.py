@@ -258,6 +258,7 @@ class ControlsPanel(QWidget):
             "random": "Integers 0–9; size 3–64.",
             "checker": "0/1 blocks: edges in both directions.",
             "draw": "Paint on the input: left button paints the brush value, right button erases.",
+            "photo": "Cropped square: 1 channel is grey, 3 are R, G, B, more add inverted colours.",
             "model": "A real feature map and learned kernel, sent here from the Inspector "
                      f"({s.caption or 'none yet'}).",
         }

@@ -80,7 +80,7 @@ def transpose_step_lines(result, step) -> list[tuple[str, str]]:
     lines = [(f"in[{r}, {c}] = ({values}) scales filter {step.filter}'s kernel, channel by channel:", "note")]
     inside = np.argwhere(step.inside)
     if len(inside):
-        i, j = inside[0]
+        i, j = max(inside, key=lambda tap: abs(step.stamp[tap[0], tap[1]]))  # the tap that adds most
         body = " + ".join(f"{fv(x)}×{fv(k)}" for x, k in zip(step.inputs, step.kernel[i, j]))
         orow, ocol = step.cells[i, j]
         lines.append((f"tap ({i}, {j}): {body} = {fv(step.stamp[i, j])} added to out[{orow}, {ocol}], "

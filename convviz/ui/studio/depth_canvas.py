@@ -50,6 +50,7 @@ class DepthCanvas(QWidget):
         self.overlap_panel = MapPanel("Stamps per output cell", self.overlap_view)
         maps = QHBoxLayout()
         maps.setSpacing(4)
+        self._maps = maps
         for widget, stretch in ((self.input_panel, 5), (_operator("∗"), 0), (self.kernel_panel, 2),
                                 (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 4)):
             maps.addWidget(widget, stretch)
@@ -93,6 +94,7 @@ class DepthCanvas(QWidget):
         self.kind_label.setText(f"<b>{s.kind}</b> · {KIND_SENTENCES.get(s.kind, '')}")
         transposed = s.kind == "transposed" and not result.error
         self.overlap_panel.setVisible(transposed)
+        self._maps.setStretchFactor(self.input_panel, 3 if transposed else 5)  # room for the stamp counts
         self.as_conv.setVisible(transposed)
         self.as_conv.blockSignals(True)
         self.as_conv.setChecked(as_conv)
