@@ -8,6 +8,7 @@ the file) and turns every way a file can be wrong into a one-line :class:`ModelF
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -17,9 +18,13 @@ from convviz.core.errors import first_line
 from convviz.core.gate import GateError, check_keras_file, check_path, safe_name
 from convviz.training.errors import ModelFileError
 
-__all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX"]
+__all__ = ["ModelFileError", "save_model", "load_model", "check_model_fits", "SUFFIX", "read_class_names",
+           "class_names_path"]
 
 SUFFIX = ".keras"
+CLASSES_SUFFIX = ".classes.json"  # sidecar beside the model: Keras and other tools ignore it
+MAX_CLASSES_BYTES = 2**20
+MAX_CLASSES = 100_000
 
 
 def check_save_path(path: str | os.PathLike) -> Path:
@@ -44,18 +49,42 @@ def check_save_path(path: str | os.PathLike) -> Path:
     return path
 
 
-def save_model(model, path: str | os.PathLike) -> Path:
+def save_model(model, path: str | os.PathLike, class_names=None) -> Path:
     """Save ``model`` to the ``.keras`` file ``path`` atomically and return the path.
 
-    On any failure the previous file at ``path`` (if any) is untouched, no temporary file is
-    left behind, and ModelFileError says why in one line.
+    ``class_names`` (one per output) go to a JSON sidecar (:func:`class_names_path`) that
+    :func:`read_class_names` reads back. On any failure the previous file at ``path`` (if any)
+    is untouched, no temporary file is left behind, and ModelFileError says why in one line.
     """
     path = check_save_path(path)
     try:
         atomic_write(path, model.save, suffix=SUFFIX)  # Keras insists on the .keras ending
+        if class_names:
+            text = json.dumps([str(name) for name in class_names], ensure_ascii=False)
+            atomic_write(class_names_path(path), lambda temp: Path(temp).write_text(text, encoding="utf-8"))
     except Exception as exc:
         raise ModelFileError(f"{safe_name(path.name)}: could not save the model ({first_line(exc)})") from exc
     return path
+
+
+def class_names_path(path: str | os.PathLike) -> Path:
+    """Where the class names of the model at ``path`` are kept: ``model.keras`` → ``model.classes.json``."""
+    path = Path(path)
+    return path.with_name(path.stem + CLASSES_SUFFIX)
+
+
+def read_class_names(path: str | os.PathLike) -> list[str] | None:
+    """The class names saved beside the model at ``path``; None when there are none or they are unusable."""
+    sidecar = class_names_path(path)
+    try:
+        if not sidecar.is_file() or sidecar.stat().st_size > MAX_CLASSES_BYTES:
+            return None
+        names = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # unreadable or not JSON: the model still loads, classes by number
+        return None
+    if not isinstance(names, list) or len(names) > MAX_CLASSES or not all(isinstance(n, str) for n in names):
+        return None
+    return [safe_name(name) for name in names]
 
 
 def load_model(path: str | os.PathLike):

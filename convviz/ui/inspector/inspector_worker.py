@@ -24,6 +24,9 @@ class ModelInfo:
     layers: tuple  # convviz.training.inspection.LayerView per layer
     input_shape: tuple  # (H, W, C)
     num_classes: int
+    value_range: str = "[0,1]"  # what the model most likely expects (convviz.training.input_range)
+    cam_layer: int = -1  # the default Grad-CAM layer (-1: none)
+    output_index: int = -1  # the layer whose output is the model's output
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,16 @@ class InspectorModel:
         if inspector is None or inspector.model is not model:
             inspector = ModelInspector(model)
         self._inspector = inspector
-        return ModelInfo(source, inspector.layers, inspector.input_shape, inspector.num_classes)
+        from convviz.training.input_range import expected_input_range
+
+        # The first call traces the graph (about a second for ResNet50): pay it while "loading".
+        inspector.activations(np.zeros(inspector.input_shape, np.float32))
+        try:
+            cam_layer = inspector.default_cam_layer()
+        except ValueError:  # no conv layer with a spatial output
+            cam_layer = -1
+        return ModelInfo(source, inspector.layers, inspector.input_shape, inspector.num_classes,
+                         expected_input_range(model), cam_layer, inspector.output_index)
 
     def load(self, path: str) -> ModelInfo:
         """Load a ``.keras`` file (safe mode) and inspect it."""
@@ -75,6 +87,32 @@ class InspectorModel:
         if self._inspector is None:
             return None
         return self._inspector.replay(image, layer_index, cell, channel)
+
+
+    def receptive_fields(self, layer_index: int, cell) -> dict | None:
+        """``{layer: mask}`` of what one cell depends on, over the real graph; None without a model."""
+        if self._inspector is None:
+            return None
+        return self._inspector.receptive_fields(layer_index, cell)
+
+    def explain(self, image, class_index: int | None, layer_index: int | None) -> Explanation | None:
+        """Grad-CAM and gradient×input for one class (None: the predicted one); None without a model."""
+        if self._inspector is None:
+            return None
+        cam = self._inspector.grad_cam(image, class_index, layer_index)
+        saliency = self._inspector.gradient_x_input(image, class_index)
+        return Explanation(np.asarray(image), class_index, layer_index, cam, saliency)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the model decided: Grad-CAM (H', W') in [0, 1] and gradient×input (H, W) for one class."""
+
+    image: np.ndarray
+    class_index: int | None
+    layer_index: int | None
+    cam: np.ndarray
+    saliency: np.ndarray
 
 
 class InspectorJobs:
@@ -100,6 +138,16 @@ class InspectorJobs:
     def replay(self, image, layer_index: int, cell, channel: int) -> Worker:
         """A job replaying one cell; ``done(Replay or None)``."""
         return Worker(lambda emit: self._model.replay(image, layer_index, cell, channel))
+
+    def receptive_fields(self, layer_index: int, cell) -> Worker:
+        """A job tracing one cell's receptive field through the graph; ``done({layer: mask})``."""
+        return Worker(lambda emit: self._model.receptive_fields(layer_index, cell),
+                      context="Cannot trace this cell's receptive field")
+
+    def explain(self, image, class_index: int | None = None, layer_index: int | None = None) -> Worker:
+        """A job computing Grad-CAM and gradient×input; ``done(Explanation or None)``."""
+        return Worker(lambda emit: self._model.explain(image, class_index, layer_index),
+                      context="Cannot explain this prediction")
 
     def submit(self, worker: Worker) -> bool:
         """Queue a job made above (after connecting to it); False once shut down."""

@@ -10,6 +10,9 @@ _BAR = (120, 144, 176)
 _WINNER = (33, 111, 219)
 
 
+MAX_NAMED = 20
+
+
 class ProbabilityView(pg.PlotWidget):
     """Ten (or N) bars, one per class, updated in place."""
 
@@ -35,7 +38,8 @@ class ProbabilityView(pg.PlotWidget):
         self._bars = pg.BarGraphItem(x=np.arange(count), height=np.zeros(count), width=0.7,
                                      brushes=[pg.mkBrush(_BAR)] * count, pen=None)
         self.addItem(self._bars)
-        self.getAxis("bottom").setTicks([list(enumerate(names))])
+        # Past a few dozen classes names overlap: the axis numbers them, the label names the best.
+        self.getAxis("bottom").setTicks([list(enumerate(names))] if count <= MAX_NAMED else None)
         self.setXRange(-0.6, count - 0.4, padding=0)
 
     def set_probabilities(self, probabilities) -> None:

@@ -2,39 +2,67 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 TOP_CONTRIBUTIONS = 4
+STUDIO_KINDS = ("conv", "pool")
 
 
 def _num(value: float) -> str:
     return f"{value:+.4g}" if value else "0"
 
 
+def _check(replay) -> str:
+    return ("<span style='color:#1a7f37'>✓ the same</span>" if replay.matches
+            else "<span style='color:#b42318'>✗ differs</span>")
+
+
+def _conv_body(replay) -> str:
+    order = np.argsort(-np.abs(replay.contributions))
+    top = ", ".join(f"ch {i}: {_num(replay.contributions[i])}" for i in order[:TOP_CONTRIBUTIONS])
+    more = len(order) - TOP_CONTRIBUTIONS
+    return (
+        f"Σ over {len(replay.contributions)} input channel(s) of window ⋆ kernel "
+        f"(largest: {top}{f', … {more} more' if more > 0 else ''})"
+        f"<br>= {replay.contributions.sum():.6g} + bias {replay.bias:.4g} = {replay.pre_activation:.6g}"
+        f" → {replay.activation} → <b>{replay.value:.6g}</b>"
+    )
+
+
+def _pool_body(replay) -> str:
+    window = "×".join(str(v) for v in replay.window)
+    stride = "×".join(str(v) for v in replay.stride)
+    return (f"{replay.pool_mode} of its {window} window in channel {replay.channel} of the layer's input "
+            f"(stride {stride}, padding {replay.padding}) = <b>{replay.value:.6g}</b>")
+
+
+def _other_body(replay) -> str:
+    """Norm, activation, merge, pad, rescale, identity: the formula, then what fed it."""
+    lines = [html.escape(replay.formula) if replay.formula else f"<b>{replay.value:.6g}</b>"]
+    norm = replay.batch_norm
+    if norm is not None:
+        lines.append(f"γ {norm.gamma:.4g}, β {norm.beta:.4g}, moving mean μ {norm.mean:.4g}, "
+                     f"moving variance σ² {norm.variance:.4g}, ε {norm.epsilon:.2g}")
+    if replay.branches:
+        inputs = ", ".join(f"{html.escape(name)} = {_num(value)}"
+                           for name, value in zip(replay.branches, replay.branch_values))
+        lines.append(f"inputs at this cell: {inputs}")
+    return "<br>".join(lines)
+
+
 def replay_text(replay) -> str:
     """The replay of one cell in words and numbers (rich text)."""
     r, c = replay.cell
-    head = f"<b>{replay.layer}</b> · cell ({r}, {c}) · channel {replay.channel}"
-    match = abs(replay.value - replay.model_value) <= 1e-4 * max(1.0, abs(replay.model_value))
-    check = ("<span style='color:#1a7f37'>✓ the same</span>" if match
-             else "<span style='color:#b42318'>✗ differs</span>")
-    if replay.kind == "pool":
-        window = "×".join(str(v) for v in replay.stride)
-        body = (f"{replay.pool_mode} of its window in channel {replay.channel} of the layer's input "
-                f"(stride {window}, padding {replay.padding}) = <b>{replay.value:.6g}</b>")
-    else:
-        order = np.argsort(-np.abs(replay.contributions))
-        top = ", ".join(f"ch {i}: {_num(replay.contributions[i])}" for i in order[:TOP_CONTRIBUTIONS])
-        more = len(order) - TOP_CONTRIBUTIONS
-        body = (
-            f"Σ over {len(replay.contributions)} input channel(s) of window ⋆ kernel "
-            f"(largest: {top}{f', … {more} more' if more > 0 else ''})"
-            f"<br>= {replay.contributions.sum():.6g} + bias {replay.bias:.4g} = {replay.pre_activation:.6g}"
-            f" → {replay.activation} → <b>{replay.value:.6g}</b>"
-        )
-    return f"{head}<br>{body}<br>The model produced {replay.model_value:.6g}: {check}"
+    spatial = not replay.layer_kind.startswith("Global")
+    where = f"cell ({r}, {c}) · channel {replay.channel}" if spatial else f"value {replay.channel} (one per channel)"
+    kind = replay.layer_kind or replay.kind
+    head = f"<b>{html.escape(replay.layer)}</b> ({html.escape(kind)}) · {where}"
+    body = {"conv": _conv_body, "pool": _pool_body}.get(replay.kind, _other_body)(replay)
+    return f"{head}<br>{body}<br>The model produced {replay.model_value:.6g}: {_check(replay)}"
 
 
 class ReplayPanel(QWidget):
@@ -72,6 +100,9 @@ class ReplayPanel(QWidget):
         self.replay = replay
         self.text.setText(replay_text(replay))
         self.channel.clear()
+        if replay.kind not in STUDIO_KINDS:  # the studio animates windows sliding: conv and pool
+            self._set_enabled(False)
+            return
         if replay.kind == "conv":
             for index in np.argsort(-np.abs(replay.contributions)):
                 self.channel.addItem(f"{index}  ({_num(replay.contributions[index])})", int(index))

@@ -1,0 +1,212 @@
+"""What the model looks at: a digit drawn, a sample of the data with its true label, or a photo.
+
+A photo (a bundled one, one opened or dropped) is resized to the model's input keeping its
+aspect ratio (centre-crop or pad), converted grey↔RGB, and scaled to the value range the model
+expects (detected, and selectable). Digit models (28×28×1) keep the drawing canvas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton,
+                             QSpinBox, QVBoxLayout, QWidget)
+
+from convviz.assets import PHOTOS, bundled_digits, bundled_photo
+from convviz.core.gate import safe_name
+from convviz.training.input_range import FITS, INPUT_RANGES, RANGE_LABELS, prepare_image, scale_to_range
+from convviz.training.preprocess import mnist_style
+from convviz.ui.inspector.digit_canvas import DigitCanvas
+from convviz.ui.inspector.image_files import read_image
+
+DIGIT_SHAPE = (28, 28, 1)
+FIT_LABELS = {"crop": "keep aspect: centre-crop", "pad": "keep aspect: pad"}
+_DRAWING = "drawing"
+TEST_START = 9000  # the bundled digits' last 1,000 are the lab's held-out test split
+
+
+def bundled_test_samples() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The 1,000 held-out bundled MNIST digits (uint8), their labels and class names."""
+    images, labels = bundled_digits()
+    return images[TEST_START:], labels[TEST_START:], [str(i) for i in range(10)]
+
+
+class InputPanel(QWidget):
+    """Chooses and prepares the model's input; ``changed`` whenever it changes."""
+
+    changed = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.photo: np.ndarray | None = None  # uint8 (H, W[, 3]) when the input is a photo
+        self.input_shape = DIGIT_SHAPE
+        self.samples = bundled_test_samples()
+        self._build()
+
+    def _build(self) -> None:
+        self.source = QComboBox()
+        self.source.setToolTip("What the model looks at: your drawing or a bundled photo")
+        self.source.addItem("Your drawing", _DRAWING)
+        for name in PHOTOS:
+            self.source.addItem(f"Photo: {name}", name)
+        self.source.activated.connect(self._source_chosen)
+        self.open_button = QPushButton("Open image…")
+        self.open_button.setToolTip("A PNG, JPEG or BMP of any size; you can also drop one on the window")
+        self.canvas = DigitCanvas()
+        self.canvas.changed.connect(self._drawn)
+        self.canvas.strokeStarted.connect(self._drawing_started)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self._clear)
+        self.centre = QCheckBox("Centre like MNIST")
+        self.centre.setChecked(True)
+        self.centre.setToolTip("Fit the drawing into 20×20 and centre it by its centre of mass, "
+                               "as MNIST's digits were prepared")
+        self.centre.toggled.connect(self.changed)
+        self.fit = QComboBox()
+        for fit in FITS:
+            self.fit.addItem(FIT_LABELS[fit], fit)
+        self.fit.setToolTip("How a photo of another shape is fitted to the model's input")
+        self.fit.currentIndexChanged.connect(self.changed)
+        self.value_range = QComboBox()
+        for value_range in INPUT_RANGES:
+            self.value_range.addItem(RANGE_LABELS[value_range], value_range)
+        self.value_range.setToolTip("The pixel scaling the model expects (detected from the model)")
+        self.value_range.currentIndexChanged.connect(self.changed)
+        self.digit_index = QSpinBox()
+        self.digit_index.setToolTip("One of the held-out test samples the lab never trains on")
+        self.pick_button = QPushButton("Show test sample")
+        self.pick_button.clicked.connect(lambda: self.show_test_sample(self.digit_index.value()))
+        self.truth = QLabel("")
+        self.truth.setWordWrap(True)
+        self._lay_out()
+        self.set_samples(*self.samples)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.source, 1)
+        top.addWidget(self.open_button)
+        draw_row = QHBoxLayout()
+        draw_row.addWidget(self.clear_button)
+        draw_row.addWidget(self.centre)
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(QLabel("Test sample #"))
+        sample_row.addWidget(self.digit_index)
+        sample_row.addWidget(self.pick_button)
+        form = QFormLayout()
+        form.addRow("Fit", self.fit)
+        form.addRow("Range", self.value_range)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(draw_row)
+        layout.addLayout(form)
+        layout.addLayout(sample_row)
+        layout.addWidget(self.truth)
+
+    # ----- configuration -----
+    def configure(self, input_shape: tuple, value_range: str) -> None:
+        """Adapt to a model: its input shape and the value range it most likely expects."""
+        self.input_shape = tuple(int(v) for v in input_shape)
+        self.value_range.blockSignals(True)
+        self.value_range.setCurrentIndex(max(0, self.value_range.findData(value_range)))
+        self.value_range.blockSignals(False)
+        digits = self.is_digit_model()
+        self.canvas.setVisible(digits)
+        for widget in (self.clear_button, self.centre):
+            widget.setVisible(digits)
+        if self.photo is None and not digits:
+            self.show_photo(PHOTOS[0])
+
+    def set_samples(self, images: np.ndarray, labels: np.ndarray, class_names: list[str]) -> None:
+        """Offer ``images`` (uint8, the data's test split) with their true ``labels`` as samples."""
+        self.samples = (np.asarray(images), np.asarray(labels).ravel(), list(class_names))
+        self.digit_index.setRange(0, max(0, len(images) - 1))
+
+    def is_digit_model(self) -> bool:
+        """True for a 28×28×1 model: the input is drawn on the canvas."""
+        return self.input_shape == DIGIT_SHAPE
+
+    # ----- inputs -----
+    def show_test_sample(self, index: int) -> None:
+        """Show test sample ``index`` and its true label."""
+        images, labels, names = self.samples
+        self.digit_index.setValue(index)
+        label = int(labels[index])
+        name = names[label] if 0 <= label < len(names) else str(label)
+        self.truth.setText(f"True label of test sample #{index}: <b>{safe_name(name)}</b>")
+        image = images[index]
+        if self.is_digit_model() and (image.ndim == 2 or image.shape[2] == 1):
+            self._to_canvas(image.reshape(image.shape[:2]) / 255.0)
+        else:
+            self._set_photo(image, None)
+
+    def show_photo(self, name: str) -> None:
+        """Show the bundled photo ``name``."""
+        self._set_photo(bundled_photo(name), name)
+        self.truth.setText(f"Bundled photo <b>{name}</b>")
+
+    def open_file(self, path: str) -> None:
+        """Read an image file and show it; ValueError (one line) leaves the input as it was."""
+        image = read_image(path)
+        self._set_photo(image, None)
+        from pathlib import Path
+
+        self.truth.setText(f"Image <b>{safe_name(Path(path).name)}</b> ({image.shape[1]}×{image.shape[0]})")
+
+    def _set_photo(self, image: np.ndarray, source) -> None:
+        self.photo = np.asarray(image)
+        index = self.source.findData(source) if source is not None else -1
+        self.source.setCurrentIndex(index if index > 0 else -1)
+        self.changed.emit()
+
+    def _to_canvas(self, ink: np.ndarray) -> None:
+        self.photo = None
+        self.source.setCurrentIndex(0)
+        self.canvas.set_ink(ink)
+
+    def _source_chosen(self, index: int) -> None:
+        data = self.source.itemData(index)
+        if data == _DRAWING:
+            self.photo = None
+            self.truth.setText("Your drawing")
+            self.changed.emit()
+        else:
+            self.show_photo(data)
+
+    def _drawing_started(self) -> None:
+        self.photo = None
+        self.source.setCurrentIndex(0)
+        self.truth.setText("Your drawing")
+
+    def _drawn(self) -> None:
+        if self.photo is None:
+            self.changed.emit()
+
+    def _clear(self) -> None:
+        self.truth.setText("")
+        self.photo = None
+        self.source.setCurrentIndex(0)
+        self.canvas.clear()
+
+    # ----- the model's input -----
+    def model_input(self) -> np.ndarray:
+        """The input as the model will see it: shaped like its input, in the chosen range."""
+        shape, value_range = self.input_shape, self.value_range.currentData()
+        if self.photo is not None:
+            return prepare_image(self.photo, shape, value_range, self.fit.currentData())
+        ink = self.canvas.ink()
+        digit = mnist_style(ink) if self.centre.isChecked() else np.asarray(
+            Image.fromarray(ink).resize((28, 28), Image.Resampling.BOX))
+        drawn = fit_to_input(digit, shape)
+        return drawn if value_range == "[0,1]" else scale_to_range(drawn * 255.0, value_range).astype(np.float32)
+
+
+def fit_to_input(digit: np.ndarray, input_shape: tuple) -> np.ndarray:
+    """Resize a 28x28 [0, 1] digit to a model's (H, W, C) input, repeating it over the channels."""
+    height, width, channels = input_shape
+    if digit.shape != (height, width):
+        digit = np.asarray(Image.fromarray(digit.astype(np.float32)).resize(
+            (width, height), Image.Resampling.BILINEAR))
+    return np.repeat(np.clip(digit, 0, 1)[:, :, None], channels, axis=2).astype(np.float32)
