@@ -195,3 +195,15 @@ def test_whole_cell_replay_lands_on_the_models_value(qtbot):
     assert "+ bias" in text and "relu(" in text
     assert f"{replay.model_value:.4g}" in studio.depth_canvas.formulas.text()
     window.close()
+
+
+def test_a_sequence_has_one_stride_and_one_kernel_row(tab):
+    c = tab.controls
+    _photo(tab, size=12)
+    c.link_axes.setChecked(False)
+    c.stride.setValue(2)
+    _choose(c.depth.kind, "conv1d")
+    assert tab.state.settings.stride == 1 and not c.stride_w.isEnabled() and not c.kernel_h.isEnabled()
+    c.stride.setValue(3)
+    assert tab.state.settings.stride == 3 and tab.state.result.output.shape == (4, 2)
+    assert "1-D" in c.kernel_h.toolTip()

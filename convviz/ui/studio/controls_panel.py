@@ -192,7 +192,7 @@ class ControlsPanel(QWidget):
         return (t, b), (l, r)
 
     def _axes_changed(self) -> None:
-        linked = self.link_axes.isChecked()
+        linked = self.link_axes.isChecked() or self.state.settings.kind == "conv1d"
         changes = {}
         for name, (h, w) in (("stride", (self.stride, self.stride_w)), ("dilation", (self.dilation, self.dilation_w))):
             if linked and w.value() != h.value():
@@ -235,8 +235,15 @@ class ControlsPanel(QWidget):
             w.setValue(axis_value(getattr(s, name), 1))
         if self.stride.value() != self.stride_w.value() or self.dilation.value() != self.dilation_w.value():
             self.link_axes.setChecked(False)
-        self.stride_w.setEnabled(not self.link_axes.isChecked())
-        self.dilation_w.setEnabled(not self.link_axes.isChecked())
+        one_d = s.kind == "conv1d"
+        self.link_axes.setEnabled(not one_d)
+        self.stride_w.setEnabled(not self.link_axes.isChecked() and not one_d)
+        self.dilation_w.setEnabled(not self.link_axes.isChecked() and not one_d)
+        self.kernel_h.setEnabled(not one_d)
+        self.kernel_h.setToolTip("A 1-D kernel is one row (the kernel's middle row): its width is the taps."
+                                 if one_d else "The kernel's height in cells.")
+        self.link_axes.setToolTip("A sequence has one axis: one stride and one dilation." if one_d
+                                  else "Use the same stride and dilation for rows and columns.")
         self.pool_box.setChecked(s.pool)
         self.pool_mode.setCurrentIndex(self.pool_mode.findData(s.pool_mode))
         self.pool_size.setValue(s.pool_size)

@@ -96,6 +96,10 @@ class StudioState(QObject):
             changes["pool"] = False
         if kind != "conv1d" and self.settings.padding == "causal":
             changes["padding"] = "same"  # causal padding exists for sequences only
+        if kind == "conv1d":  # a sequence has one axis: per-axis pairs collapse to their column value
+            changes["stride"] = self.settings.stride[1] if isinstance(self.settings.stride, tuple) else self.settings.stride
+            changes["dilation"] = (self.settings.dilation[1] if isinstance(self.settings.dilation, tuple)
+                                   else self.settings.dilation)
         self.set_depth(**changes)
 
     def load_tutorial_layer(self, index: int) -> None:
