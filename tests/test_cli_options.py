@@ -58,6 +58,7 @@ def test_a_huge_number_is_quoted_short(capsys):
     ("train", ["--out", "notadir.txt/x.keras"], "--out: notadir.txt is a file, not a folder"),
     ("train", ["--out", "notadir.txt/deeper/x.keras"], "--out: notadir.txt is a file, not a folder"),
     ("report", ["run", "--out", "notadir.txt/r.png"], "--out: notadir.txt is a file, not a folder"),
+    ("animate", ["--input", "seed", "--out", "notadir.txt/x.gif"], "--out: notadir.txt is a file, not a folder"),
 ])
 def test_empty_paths_and_files_used_as_folders_are_refused(capsys, tmp_path, monkeypatch, command, args, words):
     monkeypatch.chdir(tmp_path)

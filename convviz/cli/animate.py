@@ -49,7 +49,8 @@ def register(subparsers) -> None:
     parser.add_argument("--step", type=int, default=None,
                         help="PNG only: which step to draw, 1-based (default: the last)")
     parser.add_argument("--fps", type=float, default=4.0, help="GIF frames per second, 0.5-50 (default 4)")
-    parser.add_argument("--out", required=True, help="output file: .gif (all steps) or .png (one step)")
+    parser.add_argument("--out", required=True, type=options.output_path,
+                        help="output file: .gif (all steps) or .png (one step)")
     add_arguments(parser)
     parser.set_defaults(run=run)
 
