@@ -471,6 +471,7 @@ def test_a_crash_in_the_training_thread_reaches_the_message_bar(qtbot, monkeypat
 
     monkeypatch.setattr(session_module, "load_dataset", broken_loader)
     tab = training_tab
+    tab.trainer = "thread"  # the fault is patched into this process: train here, not in the trainer process
     with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
         assert tab.start_training()
     assert tab.messages.level == "error"

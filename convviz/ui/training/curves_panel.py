@@ -11,6 +11,7 @@ TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
 CURSOR_PEN = pg.mkPen("#e07b00", width=2)
 TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
+OVERLAY_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")  # one per compared run
 
 
 def batch_value(running_mean: float, previous_mean: float, batch: int) -> float:
@@ -44,6 +45,14 @@ class _Series:
         return self._data[: self.size]
 
 
+def trend_line(running_means, steps, steps_per_epoch: int) -> np.ndarray:
+    """The smoothed per-batch line of a metric Keras logged as running means (as the live plot draws it)."""
+    metric = _Metric(None)
+    for value, step in zip(running_means, steps):
+        metric.add(value, step % max(1, steps_per_epoch))
+    return metric.trend.values.copy()
+
+
 class _Metric:
     """Per-batch values, their smoothed trend and the validation points of one metric."""
 
@@ -54,6 +63,8 @@ class _Metric:
         self._running = 0.0
         self._mean, self._weight = 0.0, 0.0  # bias-corrected exponential mean (no pull towards 0 at the start)
         self._drawn_val = -1
+        if plot is None:  # arithmetic only (trend_line)
+            return
         self.batch_curve = plot.plot([], [], pen=BATCH_PEN, name="each batch", antialias=False)
         self.trend_curve = plot.plot([], [], pen=TREND_PEN, name="trend", antialias=False)
         self.val_points = plot.plot([], [], pen=None, symbol="o", symbolSize=8, symbolBrush=VAL_BRUSH,
@@ -106,6 +117,7 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.accuracy_plot)
         self._epochs_taken = 0
+        self.overlays: list = []  # the compared runs' curves, two per run
 
     @staticmethod
     def _plot(title: str, ylabel: str, legend: bool) -> pg.PlotWidget:
@@ -145,6 +157,16 @@ class CurvesPanel(QWidget):
             if x is not None:
                 cursor.setValue(x)
             cursor.setVisible(x is not None)
+
+    def add_overlay(self, name: str, x, loss, accuracy) -> None:
+        """Draw another run's trend lines (``x`` in epochs) in a colour of its own, named in both legends."""
+        pen = pg.mkPen(OVERLAY_COLOURS[len(self.overlays) % len(OVERLAY_COLOURS)], width=2)
+        if self.accuracy_plot.plotItem.legend is None:
+            self.accuracy_plot.addLegend(offset=(-6, -6), labelTextSize="8pt", labelTextColor="#333",
+                                         brush=pg.mkBrush(255, 255, 255, 200))
+        for plot, values in ((self.loss_plot, loss), (self.accuracy_plot, accuracy)):
+            self.overlays.append(plot.plot(x, values, pen=pen, name=name, antialias=False))
+            plot.setXRange(0, max(float(np.max(x, initial=1.0)), plot.viewRange()[0][1] - 0.02), padding=0.02)
 
     def draw(self, history, steps_per_epoch: int) -> None:
         """Take the batches and epochs ``history`` gained since the last call, and redraw."""

@@ -32,6 +32,31 @@ def save_job(model, path: str | Path) -> Callable[[Emit], Path]:
     return job
 
 
+def copy_job(source: str | Path, path: str | Path) -> Callable[[Emit], Path]:
+    """A job copying the saved model ``source`` (a run folder's model.keras) atomically to ``path``."""
+
+    def job(emit: Emit) -> Path:
+        import shutil
+
+        from convviz.atomic import atomic_write
+
+        atomic_write(Path(path), lambda temp: shutil.copyfile(source, temp), suffix=".keras")
+        return Path(path)
+
+    return job
+
+
+def fetch_job(path: str | Path) -> Callable[[Emit], object]:
+    """A job loading the model a trainer process saved at ``path`` (the tab's own copy), nothing shown."""
+
+    def job(emit: Emit):
+        from convviz.training.storage import load_model
+
+        return load_model(path)
+
+    return job
+
+
 def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callable[[Emit], object]:
     """A job loading the model at ``path``; it emits ModelReady and a Probe of ``sample``, returns the model."""
 

@@ -12,7 +12,9 @@ import sys
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
-from convviz.core.runs import RunFollower
+import numpy as np
+
+from convviz.core.runs import RunFollower, RunReader
 from convviz.training.events import EVENT_TYPES
 from convviz.training.history import TrainingHistory
 
@@ -60,6 +62,25 @@ class RunSource(QObject):
         if self.timer.isActive():
             self.timer.stop()
             self.ended.emit()
+
+
+def run_curves(run_dir) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """A run folder's name and its loss and accuracy trend lines against epochs, for comparing runs.
+
+    Raises :class:`~convviz.core.runs.RunFormatError` (one line) if ``run_dir`` is not a run.
+    """
+    from pathlib import Path
+
+    from convviz.ui.training.curves_panel import trend_line
+
+    batches = RunReader(run_dir, EVENT_TYPES).read_all()
+    batches = [event for event in batches if type(event).__name__ == "BatchEnd"]
+    per_epoch = batches[0].steps_per_epoch if batches else 1
+    steps = [event.step for event in batches]
+    x = (np.asarray(steps, dtype=np.float64) + 1) / max(1, per_epoch)
+    loss = trend_line([event.loss for event in batches], steps, per_epoch)
+    accuracy = trend_line([event.accuracy for event in batches], steps, per_epoch)
+    return Path(run_dir).name, x, loss, accuracy
 
 
 def _epochs(config: dict) -> int:

@@ -1,14 +1,16 @@
 """The training lab: press Train and watch a real CNN learn.
 
-All TensorFlow work (training, building, saving, loading, probing) runs in a
-:class:`~convviz.ui.worker.BackgroundTask`; its events arrive here as queued signals and go
-into one :class:`~convviz.core.training_view.TrainingView`. One QTimer (``REFRESH_MS``) asks
+Training runs in a trainer process (:class:`~convviz.ui.training.trainer_link.TrainerLink`;
+``trainer="thread"``, or a TrainingSession stand-in a test installed, trains in a
+:class:`~convviz.ui.worker.BackgroundTask` instead); saving and loading run in a BackgroundTask.
+Either way the events go into one :class:`~convviz.core.training_view.TrainingView`. One QTimer (``REFRESH_MS``) asks
 the view what changed and the panels render that from it, only the visible page, so the GUI
 thread stays light and training keeps its speed. The timeline moves the view's cursor.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -30,7 +32,7 @@ from convviz.ui.training.file_dialogs import connect_file_actions
 from convviz.ui.training.filters_panel import FiltersPanel
 from convviz.ui.training.layer_editor import LayerEditor
 from convviz.ui.training.layer_editor_link import LayerEditorLink
-from convviz.ui.training.model_jobs import default_sample, load_job, save_job
+from convviz.ui.training.model_jobs import copy_job, default_sample, fetch_job, load_job, save_job
 from convviz.ui.training.progress_panel import ProgressPanel, format_seconds
 from convviz.ui.training.results_panel import ResultsPanel
 from convviz.ui.training.summary_table import ModelSummaryTable
@@ -39,6 +41,7 @@ from convviz.ui.training.view_painter import ViewPainter
 from convviz.ui.training.timeline_bar import TimelineBar
 from convviz.ui.training.timeline_gif import DEFAULT_FPS
 from convviz.ui.training.task_slot import TaskSlot
+from convviz.ui.training.trainer_link import RemoteSession, RunFolderLabel, TrainerLink, follow_link
 
 # Curves, progress and timeline redraw at 10 Hz, the visible feature page at most every
 # TrainingView.page_interval_s while training. Measured (tests/bench/bench_training_gui.py):
@@ -52,9 +55,11 @@ class TrainingTab(QWidget):
 
     task_finished = pyqtSignal(str)  # "train", "save" or "load": the worker is done (always fires)
     modelAvailable = pyqtSignal(object, str)  # (Keras model, where it came from): a run ended or a load
+    modelFileAvailable = pyqtSignal(str, str)  # (.keras path, where it came from): a trainer process' run ended
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, trainer: str | None = None) -> None:
         super().__init__(parent)
+        self.trainer = trainer or os.environ.get("CONVVIZ_TRAINER", "process")  # "process" or "thread"
         self.limit: int | None = None  # samples per split (None: all); tests use small runs
         self.probe_every = 20
         self.forward_interval = FORWARD_INTERVAL_S  # seconds between bundles of batch events (0: each alone)
@@ -71,6 +76,8 @@ class TrainingTab(QWidget):
         self.view = TrainingView(TrainingHistory())  # what is on show; replaced history on each run or load
         self.timeline = TimelineBar()
         self.panels = arrange(self)
+        self.run_folder = RunFolderLabel()
+        self.layout().insertWidget(1, self.run_folder)
         self.layer_link = LayerEditorLink(self.controls, self.layer_editor, self.panels)
         self.painter = ViewPainter(self.progress, self.curves, self.timeline, self.activations, self.filters,
                                    self.panels)
@@ -91,6 +98,9 @@ class TrainingTab(QWidget):
         self.jobs = TaskSlot(self.messages)
         self.session = None
         self.model = None  # the trained or loaded Keras model; only jobs touch it
+        self.model_path = ""  # the model a trainer process saved (its run folder's model.keras)
+        self.link = TrainerLink(self)
+        follow_link(self, self.link)
         self.event_counts: Counter[str] = Counter()
         self._sample = None  # (image, label) of the last probe, reused to probe a loaded model
         self._shut_down = False
@@ -109,13 +119,23 @@ class TrainingTab(QWidget):
     # -- starting and steering a run -------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        """True while a worker (training, saving or loading) is running."""
-        return self.task is not None
+        """True while a worker (training, saving or loading) or a run in the trainer process is going."""
+        return self.task is not None or self.link.busy
+
+    def training_now(self) -> bool:
+        """True while a run is going (in the trainer process or a thread)."""
+        return self.link.busy or (self.jobs.kind == "train" and self.session is not None)
+
+    def warm_up(self) -> None:
+        """Start the trainer process ahead of the first run (TensorFlow loads there meanwhile)."""
+        if self.trainer == "process" and not self._shut_down:
+            self.link.warm_up()
 
     def start_training(self) -> bool:
         """Start a run with the chosen settings; False (and a message) if it cannot start."""
         if self.is_busy():
             return False
+        from convviz.training import session as sessions
         from convviz.training.session import TrainingConfig, TrainingSession
 
         try:
@@ -128,32 +148,36 @@ class TrainingTab(QWidget):
         self.progress.reset(config.epochs)
         self._new_history(config.epochs, running=True)
         self.event_counts.clear()
-        self.session = session = TrainingSession(config)
         self.controls.has_model = False
-        flush_now = lambda: session.paused or session.stop_requested  # noqa: E731
-        self._start_task("train", lambda emit: session.run(BatchCoalescer(emit, self.forward_interval, flush_now)),
-                         on_stop=session.stop)
+        if self.trainer == "process" and TrainingSession.__module__ == sessions.__name__:  # not a test's stand-in
+            self.session = RemoteSession(self.link)
+            self.link.start(config)
+        else:
+            self.session = session = TrainingSession(config)
+            flush_now = lambda: session.paused or session.stop_requested  # noqa: E731
+            self._start_task("train", lambda emit: session.run(BatchCoalescer(emit, self.forward_interval, flush_now)),
+                             on_stop=session.stop)
         self.controls.set_state("running")
         self.timer.start()
         return True
 
     def pause_training(self) -> None:
         """Hold the run after the current batch."""
-        if self.jobs.kind == "train" and self.session is not None and self.controls.state == "running":
+        if self.training_now() and self.controls.state == "running":
             self.session.pause()
             self.controls.set_state("paused")
             self.redraw(force=True)
 
     def resume_training(self) -> None:
         """Continue a paused run."""
-        if self.jobs.kind == "train" and self.session is not None and self.controls.state == "paused":
+        if self.training_now() and self.controls.state == "paused":
             self.session.resume()
             self.controls.set_state("running")
 
     def stop_training(self) -> None:
         """End the run after the current batch; the test set is still scored."""
-        if self.jobs.kind == "train" and self.task is not None:
-            self.task.stop()
+        if self.training_now():
+            (self.task or self.session).stop()
             self.controls.set_state("stopping")
 
     def _run_clicked(self) -> None:
@@ -167,9 +191,10 @@ class TrainingTab(QWidget):
 
     def save_model(self, path: str | Path) -> bool:
         """Save the current model to ``path`` in the background; False if there is none or we are busy."""
-        if self.is_busy() or self.model is None:
+        if self.is_busy() or (self.model is None and not self.model_path):
             return False
-        self._start_task("save", save_job(self.model, path), note=f"Saving {Path(path).name}…")
+        job = save_job(self.model, path) if self.model is not None else copy_job(self.model_path, path)
+        self._start_task("save", job, note=f"Saving {Path(path).name}…")
         return True
 
     def load_model(self, path: str | Path) -> bool:
@@ -179,6 +204,10 @@ class TrainingTab(QWidget):
         image, label = self._sample if self._sample is not None else default_sample()
         self._start_task("load", load_job(path, image, label), note=f"Loading {Path(path).name}…")
         return True
+
+    def fetch_model(self, path: str) -> None:
+        """Load the model a run in the trainer process saved, as the tab's own; the run ends after."""
+        self._start_task("fetch", fetch_job(path))
 
     def use_data(self, path: str | Path) -> None:
         """Train on the .npz file or IDX folder at ``path`` from the next run on."""
@@ -227,8 +256,8 @@ class TrainingTab(QWidget):
         self._sample = (probe.sample, probe.sample_label)
 
     def _on_data(self, event: DataReady) -> None:
-        if self.jobs.kind == "train":  # the data passed: only now does the run replace the model before it
-            self.model = None
+        if self.training_now():  # the data passed: only now does the run replace the model before it
+            self.model, self.model_path = None, ""
         self.preview.show_data(event)
         self.layer_link.data_ready(event)
         text = " ".join([f"Training on {event.source}.", *event.warnings])
@@ -254,8 +283,10 @@ class TrainingTab(QWidget):
         if self.jobs.kind == "train" and self.session is not None and self.event_counts["Finished"]:
             self.model = self.session.model
             self.modelAvailable.emit(self.model, "the model just trained in the Training tab")
-        elif self.jobs.kind == "load" and result is not None:
+        elif self.jobs.kind == "fetch" and result is not None:  # the tab's own copy of a run's model
             self.model = result
+        elif self.jobs.kind == "load" and result is not None:
+            self.model, self.model_path = result, ""
             self.messages.show_info("Model loaded: its summary, filters and activations are shown.")
             self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
         elif self.jobs.kind == "save" and result is not None:
@@ -267,10 +298,14 @@ class TrainingTab(QWidget):
         _, kind = self.jobs.release()
         if self._shut_down:  # the window is gone: only let go of the task
             return
+        self.end_run("train" if kind == "fetch" else kind)  # fetching the model is the run's last step
+
+    def end_run(self, kind: str) -> None:
+        """A task or a run in the trainer process is over: back to idle, say so with ``task_finished``."""
         self.timer.stop()
         self.view.set_running(False)
         self.redraw(force=True)
-        self.controls.has_model = self.model is not None
+        self.controls.has_model = self.model is not None or bool(self.model_path)
         self.controls.set_state("idle")
         self.task_finished.emit(kind)
 
@@ -298,4 +333,5 @@ class TrainingTab(QWidget):
         """Stop any work before the window closes; waits at most ``SHUTDOWN_WAIT_MS`` in total."""
         self._shut_down = True
         self.timer.stop()
+        self.link.close()
         self.jobs.shutdown(SHUTDOWN_WAIT_MS)
