@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from pathlib import Path
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtCore import QTimer, pyqtSignal
+from PyQt6.QtWidgets import QWidget
 
 from convviz.core.errors import first_line
 from convviz.core.training_view import TrainingView
@@ -32,14 +31,13 @@ from convviz.ui.training.file_dialogs import connect_file_actions
 from convviz.ui.training.filters_panel import FiltersPanel
 from convviz.ui.training.layer_editor import LayerEditor
 from convviz.ui.training.layer_editor_link import LayerEditorLink
-from convviz.ui.training.model_jobs import copy_job, default_sample, fetch_job, load_job, save_job
+from convviz.ui.training.model_jobs import ModelFiles
 from convviz.ui.training.progress_panel import ProgressPanel, format_seconds
 from convviz.ui.training.results_panel import ResultsPanel
 from convviz.ui.training.summary_table import ModelSummaryTable
 from convviz.ui.training.tab_layout import arrange
 from convviz.ui.training.view_painter import ViewPainter
 from convviz.ui.training.timeline_bar import TimelineBar
-from convviz.ui.training.timeline_gif import DEFAULT_FPS
 from convviz.ui.training.task_slot import TaskSlot
 from convviz.ui.training.trainer_link import RemoteSession, RunFolderLabel, TrainerLink, follow_link
 
@@ -50,7 +48,7 @@ REFRESH_MS = 100
 SHUTDOWN_WAIT_MS = 1800  # closing waits at most this long for TensorFlow to let go
 
 
-class TrainingTab(QWidget):
+class TrainingTab(ModelFiles, QWidget):
     """Controls on the left; data, curves and the look inside the network on the right."""
 
     task_finished = pyqtSignal(str)  # "train", "save" or "load": the worker is done (always fires)
@@ -188,46 +186,6 @@ class TrainingTab(QWidget):
         """Start an empty timeline and empty pictures (a new run or a loaded model)."""
         self.painter.clear(epochs)
         self.view.reset(TrainingHistory(), running)
-
-    def save_model(self, path: str | Path) -> bool:
-        """Save the current model to ``path`` in the background; False if there is none or we are busy."""
-        if self.is_busy() or (self.model is None and not self.model_path):
-            return False
-        job = save_job(self.model, path) if self.model is not None else copy_job(self.model_path, path)
-        self._start_task("save", job, note=f"Saving {Path(path).name}…")
-        return True
-
-    def load_model(self, path: str | Path) -> bool:
-        """Load the ``.keras`` model at ``path`` in the background and show it; False if busy."""
-        if self.is_busy():
-            return False
-        image, label = self._sample if self._sample is not None else default_sample()
-        self._start_task("load", load_job(path, image, label), note=f"Loading {Path(path).name}…")
-        return True
-
-    def fetch_model(self, path: str) -> None:
-        """Load the model a run in the trainer process saved, as the tab's own; the run ends after."""
-        self._start_task("fetch", fetch_job(path))
-
-    def use_data(self, path: str | Path) -> None:
-        """Train on the .npz file or IDX folder at ``path`` from the next run on."""
-        self.controls.add_data_path(str(path))
-
-    def export_gif_to(self, path, fps: float = DEFAULT_FPS) -> Path:
-        """Write the timeline as a GIF of the Activations (if on show) or Filters page; see
-        :func:`~convviz.ui.training.timeline_export.export_timeline_gif` for what it raises."""
-        return self.painter.export_gif(path, self.view, fps)
-
-    def _export_requested(self, path: str) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = self.export_gif_to(path)
-        except (OSError, ValueError) as exc:
-            self.messages.show_error(f"Could not export the timeline: {first_line(exc)}")
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.messages.show_info(f"Timeline saved to {written} ({len(self.view.snapshots)} frames).")
 
     def _start_task(self, kind: str, job, on_stop=None, note: str = "") -> None:
         self.jobs.start(kind, job, on_stop, progress=self._on_event, done=self._on_done,
