@@ -87,7 +87,7 @@ class CamView(QWidget):
             self.class_box.addItem(f"{index}: {name}", index)
         self.layer_box.clear()
         for index, view in enumerate(layers):
-            if len(view.output_shape) == 3 and min(view.output_shape[:2]) > 1 and "Conv" in view.kind:
+            if len(view.output_shape) == 3 and ("Conv" in view.kind or index == cam_layer):
                 self.layer_box.addItem(f"{view.name} ({shape_text(view.output_shape)})", index)
         self.layer_box.setCurrentIndex(max(0, self.layer_box.findData(cam_layer)))
         self.cam = self.saliency = None

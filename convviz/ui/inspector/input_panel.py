@@ -23,6 +23,8 @@ from convviz.ui.inspector.image_files import read_image
 DIGIT_SHAPE = (28, 28, 1)
 FIT_LABELS = {"crop": "keep aspect: centre-crop", "pad": "keep aspect: pad"}
 _DRAWING = "drawing"
+RANGE_NAMES = {"[0,1]": "[0, 1]", "[0,255]": "[0, 255]", "caffe": "caffe: BGR − ImageNet mean",
+               "tf": "tf: [−1, 1]", "torch": "torch: ImageNet mean / std"}
 TEST_START = 9000  # the bundled digits' last 1,000 are the lab's held-out test split
 
 
@@ -69,8 +71,9 @@ class InputPanel(QWidget):
         self.fit.setToolTip("How a photo of another shape is fitted to the model's input")
         self.fit.currentIndexChanged.connect(self.changed)
         self.value_range = QComboBox()
-        for value_range in INPUT_RANGES:
-            self.value_range.addItem(RANGE_LABELS[value_range], value_range)
+        for index, value_range in enumerate(INPUT_RANGES):
+            self.value_range.addItem(RANGE_NAMES[value_range], value_range)
+            self.value_range.setItemData(index, RANGE_LABELS[value_range], Qt.ItemDataRole.ToolTipRole)
         self.value_range.setToolTip("The pixel scaling the model expects (detected from the model)")
         self.value_range.currentIndexChanged.connect(self.changed)
         self.digit_index = QSpinBox()

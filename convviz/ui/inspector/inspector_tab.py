@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QDragEnterEvent, QDropEvent
-from PyQt6.QtWidgets import (QFileDialog, QLabel, QPushButton, QSplitter, QTabWidget,
+from PyQt6.QtWidgets import (QFileDialog, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget,
                              QVBoxLayout, QWidget)
 
 from convviz.core.gate import safe_name
@@ -22,7 +22,7 @@ from convviz.ui.inspector.cell_picker import CellPicker
 from convviz.ui.inspector.image_files import FILE_FILTER, is_image_path
 from convviz.ui.inspector.input_panel import InputPanel, fit_to_input  # noqa: F401 (re-exported)
 from convviz.ui.inspector.inspector_worker import InspectorJobs
-from convviz.ui.inspector.layer_maps_view import LayerMapsView
+from convviz.ui.inspector.layer_maps_view import ROW_HEIGHT, LayerMapsView
 from convviz.ui.inspector.model_overview import ModelOverview
 from convviz.ui.inspector.panels import boxed, dropped_paths, shown
 from convviz.ui.inspector.probability_view import ProbabilityView
@@ -102,15 +102,17 @@ class InspectorTab(QWidget):
         self.details.addTab(boxed("", self.field_label, self.replay_panel), "Clicked cell")
         self.details.addTab(self.cam, "Why it decided")
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.maps)
+        self.maps_area = QScrollArea()
+        self.maps_area.setWidget(self.maps)
+        self.maps_area.setWidgetResizable(True)
+        right.addWidget(self.maps_area)
         right.addWidget(self.details)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        right.setSizes([470, 300])
         body = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, self.overview, right):
             body.addWidget(widget)
         body.setStretchFactor(2, 1)
-        body.setSizes([330, 250, 700])
+        body.setSizes([300, 270, 710])
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
         layout.addWidget(body, 1)
@@ -292,6 +294,9 @@ class InspectorTab(QWidget):
         if self.info is not None and self.inspection is not None:
             self.details.setCurrentIndex(0)
             self.picker.pick(layer, channel, row, col)
+            top = self.maps.top_of(layer)
+            if top is not None:  # the picked layer's maps in view, its marker with them
+                self.maps_area.ensureVisible(0, top + ROW_HEIGHT // 2, 0, ROW_HEIGHT // 2)
 
     def _to_studio(self, replay, channel: int) -> None:
         from convviz.core.replay_request import studio_request

@@ -7,6 +7,8 @@ field, and an outlined square marks the picked cell.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF, pyqtSignal
@@ -14,7 +16,8 @@ from PyQt6.QtWidgets import QGraphicsRectItem, QWidget
 
 from convviz.core.tiling import grid_shape, strip, tile_maps
 
-COLUMNS = 4
+CELL_WIDTH = 240  # columns: as many of these as the view is wide
+ROW_HEIGHT = 210  # the view grows by a row per COLUMNS layers (it sits in a scroll area)
 GAP = 1
 STRIP = 32  # a vector (Dense, global pooling) is drawn in rows of this many cells
 _FIELD = (255, 170, 0, 120)  # receptive field: amber, see-through
@@ -39,7 +42,8 @@ class _ClickableImage(pg.ImageItem):
 class _Layout:
     """How one layer's (H, W, N) maps are tiled, to go from a pixel to (channel, row, col) and back."""
 
-    def __init__(self, shape: tuple) -> None:
+    def __init__(self, shape: tuple, colour: bool = False) -> None:
+        self.colour = colour  # an RGB input drawn as one colour picture; clicks give channel 0
         self.flat = len(shape) != 3
         if self.flat:
             self.size = int(np.prod(shape))
@@ -51,6 +55,9 @@ class _Layout:
     def image(self, activation: np.ndarray) -> np.ndarray:
         if self.flat:
             return strip(activation, width=STRIP)
+        if self.colour:
+            low, high = float(np.nanmin(activation)), float(np.nanmax(activation))
+            return (activation - low) / (high - low) if high > low else np.zeros_like(activation)
         if self.count == 1:
             return np.asarray(activation[:, :, 0], np.float32)
         return tile_maps(activation, cols=self.cols, gap=GAP)
@@ -72,6 +79,8 @@ class _Layout:
         if self.flat:
             index = row * self.cols + col
             return (index, 0, 0) if col < self.cols and index < self.size else None
+        if self.colour:
+            return (0, row, col) if row < self.height and col < self.width else None
         tile_row, r = divmod(row, self.height + GAP)
         tile_col, c = divmod(col, self.width + GAP)
         channel = tile_row * self.cols + tile_col
@@ -81,7 +90,7 @@ class _Layout:
 
     def marker(self, picked: tuple[int, int, int]) -> QRectF:
         """The picked cell's square in image pixels, a little larger so the outline frames it."""
-        top, left = self._origin(picked[0])
+        top, left = self._origin(0 if self.colour else picked[0])
         if not self.flat:
             top, left = top + picked[1], left + picked[2]
         return QRectF(left - 0.15, top - 0.15, 1.3, 1.3)
@@ -93,12 +102,12 @@ class _Layout:
             if picked is not None:
                 rgba[self._origin(picked[0])] = _PICKED
             return rgba
-        for channel in range(self.count):
+        for channel in range(1 if self.colour else self.count):
             top, left = self._origin(channel)
             tile = rgba[top : top + self.height, left : left + self.width]
             if mask is not None:
                 tile[mask] = _FIELD
-            if picked is not None and picked[0] == channel:
+            if picked is not None and (picked[0] == channel or self.colour):
                 tile[picked[1], picked[2]] = _PICKED
         return rgba
 
@@ -127,6 +136,7 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self._masks: dict[int, np.ndarray] = {}
         self._picked = None
         self.shown: list[int] = []
+        self.columns = 3
         self.addLabel("The feature maps appear here once there is a model: train one in "
                       "the Training tab, or load a .keras file.", size="11pt", color="#667")
 
@@ -135,7 +145,7 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self._entries = [("input", "Input", tuple(input_shape))] + [
             (view.name, view.kind, tuple(view.output_shape)) for view in layers]
         self._data, self._masks, self._picked = None, {}, None
-        self.show_layers(list(range(len(layers))))
+        self.show_layers([])  # the overview chooses what to draw
 
     @property
     def names(self) -> list[str]:
@@ -147,6 +157,8 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self.clear()
         self._cells = {}
         self.shown = [int(i) for i in indices]
+        self.columns = max(2, self.width() // CELL_WIDTH)
+        self.setMinimumHeight(ROW_HEIGHT * -(-(len(self.shown) + 1) // self.columns))
         for position, layer in enumerate([-1, *self.shown]):
             self._cells[layer] = self._add_cell(position, layer)
         if self._data is not None:
@@ -155,13 +167,15 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
 
     def _add_cell(self, position: int, layer: int) -> _Cell:
         name, kind, shape = self._entries[layer + 1]
-        cell = self.addLayout(row=position // COLUMNS, col=position % COLUMNS)
-        cell.addLabel(f"<b>{name}</b> · {kind} · {'×'.join(str(v) for v in shape)}", row=0, col=0,
-                      size="8pt", color="#222")
+        cell = self.addLayout(row=position // self.columns, col=position % self.columns)
+        cell.addLabel(f"<b>{html.escape(name)}</b><br>{html.escape(kind)} · {'×'.join(str(v) for v in shape)}",
+                      row=0, col=0, size="8pt", color="#222")
         box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
         box.setDefaultPadding(0.02)
         image = _ClickableImage(lambda r, c: self._clicked(layer, r, c))
-        image.setColorMap(pg.colormap.get("CET-L1") if layer < 0 else pg.colormap.get("viridis"))
+        layout = _Layout(shape, colour=layer < 0 and shape[-1] == 3)
+        if not layout.colour:
+            image.setColorMap(pg.colormap.get("CET-L1") if layer < 0 else pg.colormap.get("viridis"))
         overlay = pg.ImageItem()
         overlay.setZValue(10)
         overlay.setAcceptedMouseButtons(overlay.acceptedMouseButtons().NoButton)
@@ -171,7 +185,7 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         marker.setVisible(False)
         for item in (image, overlay, marker):
             box.addItem(item)
-        return _Cell(_Layout(shape), image, overlay, marker)
+        return _Cell(layout, image, overlay, marker)
 
     def set_activations(self, image: np.ndarray, activations: list) -> None:
         """Keep the input and every layer's output; draw those on show (each with its own colour range)."""
@@ -183,6 +197,8 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
             tiled = cell.layout.image(np.asarray(self._data[layer + 1], np.float32))
             finite = tiled[np.isfinite(tiled)]
             low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            if cell.layout.colour:
+                low, high = 0.0, 1.0
             cell.image.setImage(tiled, levels=(low, high if high > low else low + 1e-6))
 
     def image_of(self, layer: int) -> np.ndarray | None:
@@ -193,6 +209,18 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
     def image_item(self, layer: int) -> pg.ImageItem:
         """The item drawing ``layer``'s maps (-1: the input), e.g. to find a pixel on screen."""
         return self._cells[layer].image
+
+    @property
+    def field_masks(self) -> dict[int, np.ndarray]:
+        """The receptive-field masks on show ({layer: (H, W) bool}, -1 the input)."""
+        return dict(self._masks)
+
+    def top_of(self, layer: int) -> int | None:
+        """The y pixel (in this widget) where ``layer``'s cell starts; None when it is not on show."""
+        if layer not in self._cells:
+            return None
+        position = [-1, *self.shown].index(layer)
+        return (position // self.columns) * ROW_HEIGHT
 
     def overlay_of(self, layer: int) -> np.ndarray | None:
         """The RGBA receptive-field overlay on ``layer`` (-1: the input); None when not drawn."""

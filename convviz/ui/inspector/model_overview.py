@@ -7,7 +7,7 @@ only those are drawn, so a 400-layer model costs what one block costs.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHeaderView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from convviz.ui.inspector.layer_groups import group_layers
 
@@ -32,8 +32,13 @@ class ModelOverview(QWidget):
         self.filter.setToolTip("Show only the layers whose name contains this text")
         self.filter.textChanged.connect(self.apply_filter)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Layer", "Kind", "Output"])
+        self.tree.setHeaderLabels(["Layer", "Output"])
         self.tree.setUniformRowHeights(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # Keras names differ at the end
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setToolTip("Pick a block or a layer: the maps of its block are drawn")
         self.tree.currentItemChanged.connect(self._chosen)
         layout = QVBoxLayout(self)
@@ -50,18 +55,17 @@ class ModelOverview(QWidget):
         self._items = {}
         self.groups = group_layers([view.name for view in layers])
         for group_index, (name, indices) in enumerate(self.groups):
-            group = QTreeWidgetItem([f"{name}  ({len(indices)})", "", ""])
+            group = QTreeWidgetItem([f"{name}  ({len(indices)})", ""])
             group.setData(0, _INDEX, ("group", group_index))
             for index in indices:
                 view = layers[index]
-                item = QTreeWidgetItem(group, [view.name, view.kind, shape_text(view.output_shape)])
+                item = QTreeWidgetItem(group, [view.name, shape_text(view.output_shape)])
                 item.setData(0, _INDEX, ("layer", index))
-                item.setToolTip(0, view.note or f"{view.name}: click a cell of its map to replay it")
+                item.setToolTip(0, f"{view.name} ({view.kind}): " + (view.note or "click a cell of its map to replay it"))
                 self._items[index] = item
             self.tree.addTopLevelItem(group)
         if len(self.groups) == 1:
             self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
         self.tree.blockSignals(False)
         if self.groups:
             self.tree.setCurrentItem(self.tree.topLevelItem(0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 TOP_CONTRIBUTIONS = 4
@@ -74,6 +74,7 @@ class ReplayPanel(QWidget):
         super().__init__(parent)
         self.text = QLabel("Click a cell of a convolution or pooling layer to see how it was computed.")
         self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setStyleSheet("color:#333;")
         self.channel = QComboBox()
         self.channel.setToolTip("Which input channel to animate (sorted by contribution)")
@@ -86,7 +87,7 @@ class ReplayPanel(QWidget):
         row.addWidget(self.to_studio)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         self.replay = None
         self._set_enabled(False)
