@@ -148,8 +148,7 @@ def follow_link(tab, link: TrainerLink) -> None:
     def ended(model_path: str) -> None:
         if tab.event_counts["Finished"] and model_path:
             tab.model_path = model_path
-            tab.modelFileAvailable.emit(model_path, "the model just trained in the Training tab")
-            tab.fetch_model(model_path)  # the run ends once the tab has its own copy
+            tab.fetch_model(model_path)  # the run ends once the tab has its own copy, then the inspector loads one
         else:
             tab.end_run("train")
 

@@ -243,6 +243,7 @@ class TrainingTab(ModelFiles, QWidget):
             self.modelAvailable.emit(self.model, "the model just trained in the Training tab")
         elif self.jobs.kind == "fetch" and result is not None:  # the tab's own copy of a run's model
             self.model = result
+            self.modelFileAvailable.emit(self.model_path, "the model just trained in the Training tab")
         elif self.jobs.kind == "load" and result is not None:
             self.model, self.model_path = result, ""
             self.messages.show_info("Model loaded: its summary, filters and activations are shown.")

@@ -1,0 +1,126 @@
+"""The Training tab trains in a child process: batches arrive, the controls answer within 0.3 s, a
+killed trainer is reported in words and replaced, closing ends it. One window (and so one warm
+trainer) serves the whole module; every child is gone at the end (checked in /proc)."""
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ["CONVVIZ_OFFLINE"] = "1"
+
+RUN_TIMEOUT_MS = 60_000
+STEERING_S = 0.3
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` is in the process table and not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def window(qapp, tmp_path_factory):
+    from convviz.ui.main_window import MainWindow
+
+    runs = tmp_path_factory.mktemp("runs")
+    os.environ["CONVVIZ_RUNS_DIR"] = str(runs)
+    os.environ["CONVVIZ_TRAINER"] = "process"
+    pids = []
+    window = MainWindow()
+    window.pids = pids
+    window.show()
+    try:
+        yield window
+    finally:
+        window.close()
+        os.environ.pop("CONVVIZ_RUNS_DIR", None)
+        os.environ.pop("CONVVIZ_TRAINER", None)
+        for pid in pids:  # whatever a test did, no trainer outlives the module
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        assert not [pid for pid in pids if _alive(pid)]
+        assert multiprocessing.active_children() == []
+
+
+def _start(qtbot, window, epochs=1, limit=300):
+    tab = window.training
+    tab.limit, tab.probe_every = limit, 2
+    tab.controls.epochs.setValue(epochs)
+    tab.controls.run_button.click()
+    assert tab.controls.state == "running"
+    qtbot.waitUntil(lambda: tab.link.client.pid is not None, timeout=5000)
+    window.pids.append(tab.link.client.pid)
+    return tab
+
+
+def _elapsed_until(qtbot, condition, started: float) -> float:
+    qtbot.waitUntil(condition, timeout=5000)
+    return time.perf_counter() - started
+
+
+def test_a_run_trains_in_the_child_and_the_inspector_gets_its_own_copy(qtbot, window):
+    tab = _start(qtbot, window)
+    assert tab.link.client.pid != os.getpid()
+    with qtbot.waitSignal(window.inspector.inspected, timeout=RUN_TIMEOUT_MS):
+        qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
+    assert tab.messages.level != "error", tab.messages.text
+    assert tab.event_counts["BatchEnd"] == 5 and tab.event_counts["Finished"] == 1  # ceil(300 / 64)
+    assert tab.curves.batch_count == 5 and len(tab.view.snapshots) >= 3
+    folder = Path(tab.run_folder.text().removeprefix("Run folder: "))
+    assert folder.parent == Path(os.environ["CONVVIZ_RUNS_DIR"]) and (folder / "model.keras").is_file()
+    assert tab.model_path == str(folder / "model.keras") and tab.model is not None
+    inspected = window.inspector.jobs._model._inspector.model  # the inspector's model, in its own thread
+    assert inspected is not None and inspected is not tab.model  # two loads of the file: the tab's and its own
+    assert tab.link.client.process.is_alive()  # the trainer stays warm for the next run
+
+
+def test_pause_resume_and_stop_each_within_0_3_s(qtbot, window):
+    tab = _start(qtbot, window, epochs=20, limit=2000)
+    qtbot.waitUntil(lambda: tab.event_counts["BatchEnd"] >= 3, timeout=RUN_TIMEOUT_MS)
+    started = time.perf_counter()
+    tab.controls.run_button.click()  # Pause
+    assert _elapsed_until(qtbot, lambda: tab.session.wait_until_paused(0), started) <= STEERING_S
+    held = tab.event_counts["BatchEnd"]
+    qtbot.wait(300)  # nothing may arrive while it holds (beyond the batch that was in flight)
+    assert tab.event_counts["BatchEnd"] <= held + 1
+    held = tab.event_counts["BatchEnd"]
+    started = time.perf_counter()
+    tab.controls.run_button.click()  # Resume
+    assert _elapsed_until(qtbot, lambda: tab.event_counts["BatchEnd"] > held, started) <= STEERING_S
+    started = time.perf_counter()
+    tab.controls.stop_button.click()
+    # the child takes the stop (training ends after the batch in progress), then scores the test set
+    assert _elapsed_until(qtbot, lambda: tab.event_counts["EpochEnd"] >= 1, started) <= STEERING_S
+    qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
+    assert tab.event_counts["EpochEnd"] == 1 and "stopped early" in tab.results.summary.text()
+    assert tab.model is not None  # stop keeps the model trained so far
+
+
+def test_a_killed_trainer_is_reported_in_words_and_train_works_again(qtbot, window):
+    tab = _start(qtbot, window, epochs=20, limit=2000)
+    qtbot.waitUntil(lambda: tab.event_counts["BatchEnd"] >= 2, timeout=RUN_TIMEOUT_MS)
+    os.kill(tab.link.client.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: tab.messages.level == "error", timeout=5000)
+    text = tab.messages.text
+    assert text.startswith("The training process ended unexpectedly (killed by SIGKILL); last lines of its output:")
+    assert "\n" not in text and window.isVisible() and tab.controls.state == "idle"
+    tab = _start(qtbot, window)
+    qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
+    assert tab.event_counts["Finished"] == 1 and tab.messages.level != "error"
+
+
+def test_closing_the_window_ends_the_trainer_within_2_s(qtbot, window):
+    tab = _start(qtbot, window, epochs=20, limit=2000)
+    qtbot.waitUntil(lambda: tab.event_counts["BatchEnd"] >= 2, timeout=RUN_TIMEOUT_MS)
+    pid = tab.link.client.pid
+    started = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - started <= 2.0
+    assert not _alive(pid) and multiprocessing.active_children() == []
