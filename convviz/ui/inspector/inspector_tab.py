@@ -24,7 +24,7 @@ from convviz.ui.inspector.input_panel import InputPanel, fit_to_input  # noqa: F
 from convviz.ui.inspector.inspector_worker import InspectorJobs
 from convviz.ui.inspector.layer_maps_view import ROW_HEIGHT, LayerMapsView
 from convviz.ui.inspector.model_overview import ModelOverview
-from convviz.ui.inspector.panels import boxed, dropped_paths, shown
+from convviz.ui.inspector.panels import boxed, dropped_paths, prediction_text, shown
 from convviz.ui.inspector.probability_view import ProbabilityView
 from convviz.ui.inspector.replay_panel import ReplayPanel
 from convviz.ui.message_bar import MessageBar
@@ -32,7 +32,6 @@ from convviz.ui.worker import Worker, report_failures
 
 REFRESH_MS = 40  # at most 25 forward passes a second while drawing
 NO_MODEL = "No model yet: train one in the Training tab, or load a .keras file (or drop one here)."
-TOP_CLASSES = 3
 
 
 class InspectorTab(QWidget):
@@ -97,7 +96,7 @@ class InspectorTab(QWidget):
         self.picker = CellPicker(self, self.field_label)
         self.replayed = self.picker.replayed
         self.cam = CamView()
-        self.cam.requested.connect(lambda *_: self._explain_later())
+        self.cam.requested.connect(lambda *_: setattr(self, "_explain_due", True))
         self.details = QTabWidget()
         self.details.addTab(boxed("", self.field_label, self.replay_panel), "Clicked cell")
         self.details.addTab(self.cam, "Why it decided")
@@ -121,21 +120,19 @@ class InspectorTab(QWidget):
     def use_model(self, model, source: str, class_names: list[str] | None = None) -> None:
         """Inspect ``model`` (a Keras model, e.g. the lab's); it is only touched in the worker thread."""
         self.model_label.setText(f"Preparing {shown(source)}…")
-        self._run_model(self.jobs.use_model(model, source), class_names)
+        self.run(self.jobs.use_model(model, source), lambda info: self._model_ready(info, class_names))
 
     def load_model_file(self, path: str) -> None:
         """Load and inspect a ``.keras`` file (in the worker thread), with its class names if stored."""
         from convviz.training.storage import read_class_names
 
         self.model_label.setText(f"Loading {shown(Path(path).name)}…")
-        self._run_model(self.jobs.load(str(path)), read_class_names(path))
+        names = read_class_names(path)
+        self.run(self.jobs.load(str(path)), lambda info: self._model_ready(info, names))
 
     def use_samples(self, images, labels, class_names: list[str]) -> None:
         """Offer the data's test split (uint8 images, true labels) as samples, with its class names."""
         self.input.set_samples(images, labels, class_names)
-
-    def _run_model(self, job: Worker, class_names) -> None:
-        self.run(job, lambda info: self._model_ready(info, class_names))
 
     def _ask_load(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a Keras model", "", "Keras models (*.keras)")
@@ -147,10 +144,9 @@ class InspectorTab(QWidget):
         self.picker.picked = None
         self.messages.clear()
         self._show_model_label()
-        names = list(class_names or [])
-        sample_names = self.input.samples[2]
+        names = list(class_names or self.input.samples[2])  # stored with the model, else the data's
         if len(names) != info.num_classes:
-            names = sample_names if len(sample_names) == info.num_classes else [str(i) for i in range(info.num_classes)]
+            names = [str(i) for i in range(info.num_classes)]
         self.class_names = names
         self.probabilities.set_classes(names)
         self.input.configure(info.input_shape, info.value_range)
@@ -219,9 +215,6 @@ class InspectorTab(QWidget):
     def _input_changed(self) -> None:
         self._dirty = True
 
-    def _explain_later(self) -> None:
-        self._explain_due = True
-
     # ----- jobs -----
     def _send_if_needed(self) -> None:
         if self._busy or self.info is None or not (self._dirty or self._explain_due):
@@ -254,10 +247,7 @@ class InspectorTab(QWidget):
         probabilities = inspection.probabilities
         if probabilities.size == self.probabilities.probabilities.size:
             self.probabilities.set_probabilities(probabilities)
-            order = np.argsort(-probabilities)[:TOP_CLASSES]
-            best = ", ".join(f"{shown(self.class_name(int(i)))} {probabilities[i]:.1%}" for i in order[1:])
-            self.prediction.setText(f"The network says <b>{shown(self.class_name(int(order[0])))}</b> "
-                                    f"({probabilities[order[0]]:.1%})" + (f"; then {best}" if best else ""))
+            self.prediction.setText(prediction_text(probabilities, self.class_name))
         self.picker.replay()
         self.inspected.emit()
 

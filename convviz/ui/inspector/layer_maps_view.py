@@ -53,6 +53,7 @@ class _Layout:
             self.cols = grid_shape(self.count, aspect=1.5)[1]
 
     def image(self, activation: np.ndarray) -> np.ndarray:
+        """The layer's output as the one image drawn for it."""
         if self.flat:
             return strip(activation, width=STRIP)
         if self.colour:

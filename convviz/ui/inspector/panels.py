@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
+
 from PyQt6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from convviz.core.gate import safe_name
@@ -29,3 +31,11 @@ def dropped_paths(event) -> list[str]:
     """Local file paths carried by a drag or drop event."""
     mime = event.mimeData()
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+
+
+def prediction_text(probabilities, class_name, top: int = 3) -> str:
+    """"The network says <b>cat</b> (81.0%); then dog 9.1%, fox 2.0%" (rich text)."""
+    order = np.argsort(-np.asarray(probabilities))[:top]
+    best, rest = int(order[0]), ", ".join(f"{shown(class_name(int(i)))} {probabilities[i]:.1%}" for i in order[1:])
+    return (f"The network says <b>{shown(class_name(best))}</b> ({probabilities[best]:.1%})"
+            + (f"; then {rest}" if rest else ""))
