@@ -10,7 +10,6 @@ from convviz import __version__
 from convviz.core.replay_request import StudioRequest
 from convviz.ui.inspector.inspector_tab import InspectorTab
 from convviz.ui.inspector.panels import dropped_paths
-from convviz.ui.inspector.panels import dropped_paths
 from convviz.ui.studio.studio_tab import StudioTab
 from convviz.ui.training.training_tab import TrainingTab
 
@@ -44,20 +43,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.inspector.studioRequested.connect(self.replay_in_studio)
         self.training.modelAvailable.connect(self.inspector.use_model)
-        self.setAcceptDrops(True)  # an image or model dropped anywhere goes to the inspector
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
-        """Accept dropped files (the inspector opens images and models)."""
-        if dropped_paths(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt naming)
-        """Show the inspector with the dropped image or model."""
-        paths = dropped_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            self.tabs.setCurrentWidget(self.inspector)
-            self.inspector.open_paths(paths)
         # A run in the trainer process: the inspector loads its own copy of the saved model.
         self.training.modelFileAvailable.connect(lambda path, _source: self.inspector.load_model_file(path))
         self.run_source = None  # the run folder on show in the Training tab (File > Open run…)
