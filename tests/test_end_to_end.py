@@ -49,3 +49,48 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     shown = window.studio.depth_canvas.formulas.text()
     assert f"= {replay.model_value:.4g}." in shown
     window.close()
+
+
+def drop_on(widget, path):
+    """Send a real drop of the file ``path`` onto ``widget``."""
+    from PyQt6.QtCore import QMimeData, QPointF, QUrl
+    from PyQt6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(30, 30), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+    return event
+
+
+def test_a_model_and_a_photo_dropped_on_the_window_are_inspected(qtbot, tmp_path):
+    keras = pytest.importorskip("keras")
+    from convviz.assets import asset_path, bundled_photo
+    from convviz.training.input_range import prepare_image
+    from convviz.training.storage import save_model
+    from convviz.ui.main_window import MainWindow
+
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([keras.Input((40, 40, 3)), keras.layers.Rescaling(1 / 255, name="scale"),
+                              keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
+                              keras.layers.GlobalAveragePooling2D(name="gap"),
+                              keras.layers.Dense(3, activation="softmax", name="out")])
+    path = save_model(model, tmp_path / "tiny.keras", class_names=["cat", "cup", "person"])
+    window = MainWindow()
+    qtbot.addWidget(window)
+    inspector = window.inspector
+    with qtbot.waitSignal(inspector.inspected, timeout=30000):
+        assert drop_on(window, path).isAccepted()
+    assert window.tabs.currentWidget() is inspector
+    assert inspector.input.value_range.currentData() == "[0,255]"  # the model rescales itself
+
+    with qtbot.waitSignal(inspector.inspected, timeout=10000):
+        drop_on(window, asset_path("photos/chelsea.png"))
+    expected = prepare_image(bundled_photo("chelsea"), (40, 40, 3), "[0,255]", "crop")
+    np.testing.assert_allclose(inspector.model_input(), expected, rtol=1e-6, atol=1e-3)
+    probabilities = np.asarray(model(expected[None]))[0]
+    np.testing.assert_allclose(inspector.probabilities.probabilities, probabilities, rtol=1e-5, atol=1e-6)
+    best = ["cat", "cup", "person"][int(np.argmax(probabilities))]
+    assert f"<b>{best}</b>" in inspector.prediction.text()
+    window.close()

@@ -133,3 +133,39 @@ def test_a_colour_model_of_another_size_is_inspected_too(qtbot, tab):
     replay = blocker.args[0]
     assert replay.contributions.shape == (3,)
     assert replay.value == pytest.approx(replay.model_value, rel=1e-4, abs=1e-6)
+
+
+def test_class_names_saved_with_a_model_come_back_in_the_inspector(qtbot, tab, model, tmp_path):
+    from convviz.training.storage import class_names_path, read_class_names, save_model
+
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    path = save_model(model, tmp_path / "named.keras", class_names=names)
+    assert class_names_path(path).name == "named.classes.json"
+    assert read_class_names(path) == names
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.load_model_file(str(path))
+    assert tab.class_names == names
+    assert tab.cam.class_box.itemText(3) == "2: two"
+    guess = int(np.argmax(tab.probabilities.probabilities))
+    assert f"<b>{names[guess]}</b>" in tab.prediction.text()
+
+    class_names_path(path).write_text("{not json")  # a damaged sidecar: the model loads, classes by number
+    assert read_class_names(path) is None
+
+
+def test_a_flat_model_is_one_group_and_dense_cells_are_described(qtbot, tab, model):
+    with qtbot.waitSignal(tab.modelReady, timeout=30000):
+        tab.use_model(model, "test model")
+    qtbot.waitUntil(lambda: tab.inspection is not None, timeout=10000)
+    assert [name for name, _ in tab.overview.groups] == ["all layers"]
+    assert tab.maps.shown == list(range(len(tab.info.layers)))
+    dense = 4
+    click_map_cell(qtbot, tab, dense, 0, 6)  # the strip's value 6
+    assert tab.picked == (dense, 6, 0, 0)
+    value = float(np.asarray(model(tab.model_input()[None]))[0, 6])
+    qtbot.waitUntil(lambda: "class 6" in tab.replay_panel.text.text(), timeout=5000)
+    assert f"{value:.6g}" in tab.replay_panel.text.text()
+    assert not tab.replay_panel.to_studio.isEnabled()
+    qtbot.waitUntil(lambda: -1 in tab.maps.field_masks, timeout=5000)
+    assert tab.maps.field_masks[-1].all()  # a dense unit sees the whole input
+    assert "784 input pixels" in tab.field_label.text()
