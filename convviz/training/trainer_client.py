@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 from pathlib import Path
@@ -20,7 +21,10 @@ from convviz.training.trainer_wire import decode_events, probe_from_wire
 
 __all__ = ["TrainerClient", "death_message"]
 
-TAIL_LINES = 3
+TAIL_LINES = 2
+TAIL_LINE_CHARS = 90  # the message bar shows one line: each output line is cut to this
+# TensorFlow's C++ log prefix ("E0000 00:00:1795875577.549756    7941 cuda_platform.cc:52] "): noise here
+_GLOG_PREFIX = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] ")
 
 
 class TrainerClient:
@@ -156,6 +160,6 @@ def _tail(log_path: str | None) -> str:
             text = handle.read().decode("utf-8", "replace")
     except (OSError, TypeError):
         return ""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][-TAIL_LINES:]
-    tail = " | ".join(lines)
-    return tail if len(tail) <= 300 else "…" + tail[-299:]
+    lines = [_GLOG_PREFIX.sub("", line.strip()) for line in text.splitlines() if line.strip()][-TAIL_LINES:]
+    lines = [line if len(line) <= TAIL_LINE_CHARS else line[:TAIL_LINE_CHARS - 1] + "…" for line in lines]
+    return " | ".join(lines)

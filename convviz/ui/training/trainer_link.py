@@ -155,6 +155,7 @@ def follow_link(tab, link: TrainerLink) -> None:
     def died(message: str) -> None:
         tab.messages.show_error(message)
         if tab.controls.state in ("running", "paused", "stopping"):
+            tab.progress.show_done("ended: the training process died", complete=False)
             tab.end_run("train")
 
     link.ended.connect(ended)

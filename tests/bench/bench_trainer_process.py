@@ -1,0 +1,202 @@
+"""The Training tab with its trainer process: GUI heartbeat, training speed, click to first batch, memory.
+
+Run: ``python tests/bench/bench_trainer_process.py [--runs 20] [--epochs 3] [--json]`` (``--runs 100``
+for the long soak; offscreen Qt unless QT_QPA_PLATFORM is set; offline, bundled digits).
+
+Rows, each with its baseline measured in the same run:
+
+* ``fit-numpy``: plain ``model.fit`` on numpy arrays of the same model, data and batch size, in a
+  process of its own (the tab's training runs in one too);
+* ``tab, activations page``: a run of the same length in the tab, activations page live; rate from
+  the child's own per-epoch figures, epochs after the first; heartbeat: a 10 ms QTimer in the GUI
+  process from the click on Train to the end (lateness p50 / p99 / max);
+* ``click to first batch``: cold (no trainer yet: TensorFlow imports in the child), first run on
+  a warm trainer (TensorFlow imported, model not built yet), later runs (median);
+* ``window RSS``: the GUI process' resident memory after run 1 and after run N of short runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("CONVVIZ_OFFLINE", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CONVVIZ_TRAINER"] = "process"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import report  # noqa: E402
+
+HEARTBEAT_MS = 10
+
+
+def fit_numpy_rate(epochs: int, batch_size: int) -> float:
+    """Samples/s of ``model.fit`` on numpy arrays, epochs after the first (epoch start to last batch)."""
+    import keras
+
+    from convviz.training.data import load_dataset
+    from convviz.training.models import build_model
+
+    data = load_dataset("mnist")
+    keras.utils.set_random_seed(0)
+    model = build_model("seed")
+    marks: dict[int, list[float]] = {}
+
+    class Recorder(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+            marks[epoch] = [time.perf_counter()]
+
+        def on_train_batch_end(self, batch, logs=None):
+            marks[self.epoch].append(time.perf_counter())
+
+    model.fit(data.x_train, data.y_train, batch_size=batch_size, epochs=epochs,
+              validation_data=(data.x_val, data.y_val), callbacks=[Recorder()], verbose=0)
+    rates = [(len(m) - 1) * batch_size / (m[-1] - m[0]) for e, m in marks.items() if e > 0]
+    return statistics.median(rates)
+
+
+def _rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class Run:
+    """One click on Train in ``tab`` and everything timed until the run is over."""
+
+    def __init__(self, tab, epochs: int, limit: int | None, heartbeat: bool = False) -> None:
+        from PyQt6.QtCore import QEventLoop, Qt, QTimer
+
+        self.first_batch = None
+        self.rates: dict[int, float] = {}
+        self.ticks: list[float] = []
+        tab.limit = limit
+        tab.controls.epochs.setValue(epochs)
+        loop = QEventLoop()
+        tab.task_finished.connect(loop.quit)
+        tab.link.events.connect(self._events)
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.clicked = time.perf_counter()
+        if heartbeat:
+            timer.start(HEARTBEAT_MS)
+        tab.controls.run_button.click()
+        loop.exec()
+        timer.stop()
+        tab.task_finished.disconnect(loop.quit)
+        tab.link.events.disconnect(self._events)
+        self.error = tab.messages.text if tab.messages.level == "error" else ""
+
+    def _events(self, events) -> None:
+        for event in events:
+            if type(event).__name__ == "BatchEnd":
+                if self.first_batch is None:
+                    self.first_batch = time.perf_counter() - self.clicked
+                self.rates[event.epoch] = event.samples_per_second  # the last batch's: the epoch's rate
+
+    def lateness(self):
+        import numpy as np
+
+        return np.diff(self.ticks) * 1000 - HEARTBEAT_MS
+
+    def rate(self) -> float:
+        return statistics.median(rate for epoch, rate in self.rates.items() if epoch > 0)
+
+
+def _new_tab():
+    from convviz.ui.training.training_tab import TrainingTab
+
+    tab = TrainingTab(trainer="process")
+    tab.resize(1340, 800)
+    tab.show()
+    tab.panels.setCurrentWidget(tab.activations)
+    return tab
+
+
+def _wait_ready(tab) -> None:
+    from PyQt6.QtCore import QEventLoop, QTimer
+
+    loop, poll = QEventLoop(), QTimer()
+    poll.timeout.connect(lambda: loop.quit() if tab.link.client.ready else None)
+    poll.start(20)
+    loop.exec()
+    poll.stop()
+
+
+def measure(args) -> list[dict]:
+    """Every row of the report (see the module docstring)."""
+    tab = _new_tab()
+    cold = Run(tab, epochs=1, limit=1000, heartbeat=True)  # no trainer yet: the click starts one
+    live = Run(tab, epochs=args.epochs, limit=None, heartbeat=True)
+    warm = [Run(tab, epochs=1, limit=1000).first_batch for _ in range(3)]
+    rss = [_rss_mb()]
+    for _ in range(args.runs - 1):
+        Run(tab, epochs=1, limit=1000)
+        rss.append(_rss_mb())
+    tab.shutdown()
+    tab.deleteLater()
+    fresh = _new_tab()  # first run on a warm trainer: TensorFlow imported, this model never built
+    fresh.warm_up()
+    _wait_ready(fresh)
+    first_warm = Run(fresh, epochs=1, limit=1000).first_batch
+    fresh.shutdown()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        baseline = pool.apply(fit_numpy_rate, (args.epochs, 64))
+    late = live.lateness()
+    cold_late = cold.lateness()
+    errors = [run.error for run in (cold, live) if run.error]
+    return [
+        {"what": "training, activations page live (samples/s)", "figure": round(live.rate()),
+         "baseline": f"fit-numpy {baseline:.0f}", "ratio": round(live.rate() / baseline, 3), "target": ">= 0.95"},
+        {"what": "heartbeat lateness, warm run, p50/p99/max ms",
+         "figure": "/".join(f"{v:.1f}" for v in (statistics.median(late), _p99(late), late.max())),
+         "baseline": "-", "ratio": "-", "target": "p99 <= 15, max <= 50"},
+        {"what": "heartbeat lateness, cold first run, p50/p99/max ms",
+         "figure": "/".join(f"{v:.1f}" for v in (statistics.median(cold_late), _p99(cold_late), cold_late.max())),
+         "baseline": "-", "ratio": "-", "target": "p99 <= 15, max <= 50"},
+        {"what": "click to first batch: cold / first on warm trainer / warm (s)",
+         "figure": f"{cold.first_batch:.2f} / {first_warm:.2f} / {statistics.median(warm):.2f}",
+         "baseline": "-", "ratio": "-", "target": "warm <= 1 s"},
+        {"what": f"window RSS after run 1 / run {args.runs} (MB)", "figure": f"{rss[0]:.0f} / {rss[-1]:.0f}",
+         "baseline": f"run 1: {rss[0]:.0f}", "ratio": round(rss[-1] / rss[0], 3), "target": "<= 1.10"},
+        *({"what": "errors", "figure": e, "baseline": "", "ratio": "", "target": ""} for e in errors),
+    ]
+
+
+def _p99(values) -> float:
+    import numpy as np
+
+    return float(np.percentile(values, 99))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="short runs for the memory figure (100: the soak)")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from PyQt6.QtWidgets import QApplication
+
+    from convviz.ui.launch import configure_pyqtgraph
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_pyqtgraph()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as runs:
+        os.environ["CONVVIZ_RUNS_DIR"] = runs
+        rows = measure(args)
+    report("Training tab with its trainer process", rows, args.json)
+    del app
+
+
+if __name__ == "__main__":
+    main()
