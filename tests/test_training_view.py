@@ -39,7 +39,8 @@ def test_nothing_to_redraw_until_something_arrives(view):
 
 def test_while_running_the_page_waits_its_interval_unless_forced(view):
     view.add_probe(_probe(-1))
-    assert view.take_redraws(10.0) == {TIMELINE, PAGE}
+    assert view.take_redraws(10.0) == {PAGE}
+    assert view.take_redraws(10.05) == {TIMELINE}
     view.add_probe(_probe(0))
     assert PAGE not in view.take_redraws(10.2)  # drawn 0.2 s ago: waits
     assert PAGE in view.take_redraws(10.6)  # still dirty, now due
@@ -48,6 +49,16 @@ def test_while_running_the_page_waits_its_interval_unless_forced(view):
     view.set_running(False)
     view.add_probe(_probe(2))
     assert PAGE in view.take_redraws(10.8)  # not running: no interval
+
+
+def test_while_running_a_tick_that_draws_the_page_leaves_the_curves_to_the_next(view):
+    view.add_batch(_batch(0))
+    view.add_probe(_probe(0))
+    assert view.take_redraws(20.0) == {PROGRESS, PAGE}
+    assert view.take_redraws(20.1) == {CURVES, TIMELINE}
+    view.add_batch(_batch(1))
+    view.add_probe(_probe(1))
+    assert view.take_redraws(20.2, force=True) == {PROGRESS, CURVES, TIMELINE, PAGE}
 
 
 def test_a_page_without_pictures_has_nothing_to_draw(view):
@@ -66,7 +77,7 @@ def test_scrubbing_pins_a_snapshot_the_end_is_live_and_new_probes_leave_it_alone
     view.scrub(2)
     assert view.pinned is view.snapshots[2] and view.shown is view.pinned and view.index == 2
     assert view.cursor_x() == pytest.approx((view.pinned.step + 1) / STEPS)
-    assert {PAGE, CURVES, TIMELINE} <= view.take_redraws(1.1)
+    assert {PAGE, CURVES, TIMELINE} <= view.take_redraws(1.1, force=True)  # the tab forces on a scrub
     view.add_probe(_probe(6))
     assert PAGE not in view.take_redraws(5.0)  # pinned: the newest probe does not redraw the page
     assert view.index == 2 and view.position_text().startswith("epoch 1, batch 2")

@@ -165,7 +165,8 @@ class TrainingView:
         """The parts to redraw now (and so no longer dirty).
 
         While running, a feature page waits ``page_interval_s`` since its last redraw unless
-        ``force``; a page that is not a feature page has nothing to draw from the view.
+        ``force``, and a tick that draws it leaves curves and timeline to the next tick; a page
+        that is not a feature page has nothing to draw from the view.
         """
         if TIMELINE in self._dirty:
             self.sync()
@@ -178,5 +179,7 @@ class TrainingView:
                 parts.discard(PAGE)
             else:
                 self._page_drawn = now
+                if self.running and not force:  # the page is the costly part: no tick paints everything
+                    parts -= {CURVES, TIMELINE}
         self._dirty -= parts
         return frozenset(parts)
