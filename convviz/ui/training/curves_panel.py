@@ -165,7 +165,9 @@ class CurvesPanel(QWidget):
             self.accuracy_plot.addLegend(offset=(-6, -6), labelTextSize="8pt", labelTextColor="#333",
                                          brush=pg.mkBrush(255, 255, 255, 200))
         for plot, values in ((self.loss_plot, loss), (self.accuracy_plot, accuracy)):
-            self.overlays.append(plot.plot(x, values, pen=pen, name=name, antialias=False))
+            curve = plot.plot(x, values, pen=pen, name=name, antialias=False)
+            curve.setZValue(-1)  # under the run on show, which stays readable where they agree
+            self.overlays.append(curve)
             plot.setXRange(0, max(float(np.max(x, initial=1.0)), plot.viewRange()[0][1] - 0.02), padding=0.02)
 
     def draw(self, history, steps_per_epoch: int) -> None:

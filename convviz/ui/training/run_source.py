@@ -40,6 +40,9 @@ class RunSource(QObject):
         self.tab.painter.clear(epochs)
         self.tab.view.reset(TrainingHistory(), running=True)
         self.tab.progress.reset(epochs)
+        self.tab.results.reset()  # what was on show belongs to another run
+        self.tab.messages.clear()
+        self.tab.panels.setCurrentWidget(self.tab.activations)
         self.tab.timer.start()
         self.timer.start()
         self.poll()
