@@ -177,8 +177,9 @@ def child_main(conn, log_path: str, runs_dir: str | None) -> None:
     import tensorflow  # noqa: F401  (imported now, so a run starts without waiting for it)
 
     link = ChildLink(conn)
-    link.send(("ready",))
     threading.Thread(target=link.read_commands, name="trainer-commands", daemon=True).start()
+    warm_model()
+    link.send(("ready",))
     while True:
         command = link.commands.get()
         if command[0] == "quit":
@@ -188,6 +189,19 @@ def child_main(conn, log_path: str, runs_dir: str | None) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # TensorFlow's thread pools can hold a normal exit for seconds; the run is on disk
+
+
+def warm_model() -> None:
+    """Build, compile and trace the tutorial's model on a few bundled digits, sending nothing: a first
+    run of it then reuses it (see :mod:`convviz.training.compiled_models`) and starts at once."""
+    from convviz.assets import bundled_digits, bundled_test_digits
+    from convviz.training.dataset import limited, split_train_test
+    from convviz.training.session import TrainingConfig, TrainingSession
+
+    (x, y), (x_test, y_test) = bundled_digits(), bundled_test_digits()
+    data = limited(split_train_test(x, y, x_test, y_test, "bundled MNIST", "warm-up", validation=100), 128)
+    session = TrainingSession(TrainingConfig(epochs=1, probe_every=0), dataset=data)
+    session.run(lambda event: session.stop() if type(event).__name__ == "BatchEnd" else None)
 
 
 def run_one(link: ChildLink, config, runs_dir: str | None) -> None:
