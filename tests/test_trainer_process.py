@@ -124,3 +124,45 @@ def test_closing_the_window_ends_the_trainer_within_2_s(qtbot, window):
     window.close()
     assert time.perf_counter() - started <= 2.0
     assert not _alive(pid) and multiprocessing.active_children() == []
+
+
+def test_the_outbox_keeps_one_probe_in_flight_and_coalesces_batches():
+    """Back-pressure without a window: the training thread never waits, and what waits is bounded."""
+    import threading
+
+    from runs_fakes import batch, epoch, probe
+
+    from convviz.training.trainer_process import Outbox
+    from convviz.training.trainer_wire import probe_from_wire, probe_header
+
+    sent, arrived = [], threading.Event()
+
+    class Link:
+        def send(self, message):
+            sent.append(message)
+            arrived.set()
+
+        def send_probe(self, event):
+            sent.append(("probe", event.step))
+            arrived.set()
+
+    outbox = Outbox(Link(), interval=0.01)
+    outbox(probe(0))
+    assert arrived.wait(2)
+    for step in range(1, 200):  # the window has not acknowledged probe 0: later probes replace each other
+        outbox(batch(step))
+        outbox(probe(step))
+    outbox(epoch(0, 199))  # a rare event sends the newest waiting probe before it, in order
+    outbox.close()
+    probes = [message[1] for message in sent if message[0] == "probe"]
+    assert probes == [0, 199] and outbox.dropped_probes == 198
+    batches = [record for message in sent if message[0] == "events" for record in message[1]
+               if record["type"] == "BatchEnd"]
+    assert [record["step"] for record in batches] == list(range(1, 200))
+    assert len([message for message in sent if message[0] == "events"]) < 100  # bundled, not one by one
+    assert sent[-1][0] == "events" and sent[-1][1][0]["type"] == "EpochEnd"
+    header, blob = probe_header(probe(7))
+    again = probe_from_wire(header, blob)
+    assert len(blob) == sum(array.nbytes for array in (again.sample, again.probabilities,
+                                                       *again.kernels.values(), *(a for _, a in again.activations)))
+    assert again.step == 7 and (again.activations[0][1] == probe(7).activations[0][1]).all()

@@ -52,6 +52,8 @@ class Outbox:
             if kind == "Probe":
                 self.dropped_probes += self._probe is not None
                 self._probe = event
+                if self._probe_in_flight:  # it waits for the window's ack: nothing to wake the sender for
+                    return
             else:  # a rare event: everything before it goes first, in order, the waiting probe too
                 self._move_pending()
                 self._ordered.append(("events", [to_record(event)]))
@@ -122,6 +124,8 @@ class ChildLink:
         self.session = None
         self.outbox: Outbox | None = None
         self._lock = threading.Lock()
+        self._steering = threading.Lock()
+        self._early: list[str] = []  # pause/stop for a run not started yet (still warming up, or queued)
 
     def send(self, message: tuple) -> None:
         """Send one message (any thread); a parent gone away is ignored (quit follows)."""
@@ -149,16 +153,30 @@ class ChildLink:
             except (EOFError, OSError):
                 command = ("quit",)
             name, session = command[0], self.session
-            if name in ("pause", "resume", "stop") and session is not None:
-                self._steer(session, name)
+            if name in ("pause", "resume", "stop"):
+                with self._steering:
+                    if self.session is None:
+                        self._early.append(name)
+                    else:
+                        self._steer(self.session, name)
             elif name == "ack" and self.outbox is not None:
                 self.outbox.acknowledged()
             elif name in ("train", "quit"):
+                with self._steering:
+                    self._early.clear()  # what came before this command belonged to no run
                 if name == "quit" and session is not None:
                     session.stop()
                 self.commands.put(command)
                 if name == "quit":
                     return
+
+    def attach(self, session) -> None:
+        """Steer ``session`` from now on (None: no run), applying what was asked before it started."""
+        with self._steering:
+            self.session = session
+            early, self._early = self._early, []
+            for name in early if session is not None else ():
+                self._steer(session, name)
 
     def _steer(self, session, name: str) -> None:
         getattr(session, name)()
@@ -209,8 +227,9 @@ def run_one(link: ChildLink, config, runs_dir: str | None) -> None:
     from convviz.training.events import Failed
     from convviz.training.session import TrainingSession
 
-    session = link.session = TrainingSession(config)
+    session = TrainingSession(config)
     outbox = link.outbox = Outbox(link)
+    link.attach(session)
     ended = {"finished": False}
     try:
         writer = RunWriter(new_run_dir(runs_dir, label=config.model), config=_json_ready(asdict(config)),
@@ -231,7 +250,8 @@ def run_one(link: ChildLink, config, runs_dir: str | None) -> None:
         model_path = _save(writer, session.model if ended["finished"] else None, outbox)
     outbox.put(("ended", model_path))
     outbox.close()
-    link.session = link.outbox = None
+    link.attach(None)
+    link.outbox = None
 
 
 def _save(writer: RunWriter, model, outbox: Outbox) -> str:
