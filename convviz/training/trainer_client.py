@@ -22,7 +22,7 @@ from convviz.training.trainer_wire import decode_events, probe_from_wire
 __all__ = ["TrainerClient", "death_message"]
 
 TAIL_LINES = 2
-TAIL_LINE_CHARS = 90  # the message bar shows one line: each output line is cut to this
+TAIL_CHARS = 100  # the message bar shows one line: the newest output that fits
 # TensorFlow's C++ log prefix ("E0000 00:00:1795875577.549756    7941 cuda_platform.cc:52] "): noise here
 _GLOG_PREFIX = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] ")
 
@@ -161,5 +161,5 @@ def _tail(log_path: str | None) -> str:
     except (OSError, TypeError):
         return ""
     lines = [_GLOG_PREFIX.sub("", line.strip()) for line in text.splitlines() if line.strip()][-TAIL_LINES:]
-    lines = [line if len(line) <= TAIL_LINE_CHARS else line[:TAIL_LINE_CHARS - 1] + "…" for line in lines]
-    return " | ".join(lines)
+    tail = " | ".join(lines)
+    return tail if len(tail) <= TAIL_CHARS else "…" + tail[1 - TAIL_CHARS:]
