@@ -96,7 +96,7 @@ def test_separable_shows_the_parameter_saving_the_engine_counts(tab):
     assert f"{numbers.params:,} parameters" in tab.controls.depth.summary.text()
     tab.state.set_step(tab.state.n_steps - 1)
     assert tab.depth_canvas.step_label.text().startswith("stage 2 of 2: pointwise")
-    assert tab.depth_canvas.input_view.names[0] == "dw0"
+    assert tab.depth_canvas.input_view.names[0] == "dw1"
 
 
 def test_transposed_stride_two_same_shows_the_cores_overlap_counts(tab, qtbot):

@@ -6,6 +6,8 @@ and the stages one after another (:attr:`StudioResult.stages`).
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def _stage_grid(result, kind: str):
     """(rows, cols) of the cells one filter of stage ``kind`` walks, and its channel count."""
@@ -39,3 +41,91 @@ def depth_step_index(result, kind: str, row: int, col: int | None, filter: int) 
         raise ValueError(f"filter {filter} does not exist: the {kind} stage has {channels} (0-{channels - 1})")
     offset = sum(count for name, count in result.stages[:names.index(kind)])
     return offset + (filter * height + row) * width + col
+
+
+def _filter_step_at(fmap, kernel, groups, stride, dilation, pads, out, stage, index, first=0):
+    """Step ``index`` of the engine's FilterStep generator with these arguments, made directly.
+
+    Mirrors :func:`convviz.arithmetic.family_steps._filter_steps`: a step depends only on
+    its (filter, position), so none of the steps before it has to be made.
+    """
+    from convviz.arithmetic._windows import compute_dtype, pad
+    from convviz.arithmetic.family_steps import FilterStep
+    from convviz.arithmetic.steps import conv_window
+
+    dtype = compute_dtype(fmap, kernel)
+    padded = pad(fmap.astype(dtype, copy=False), pads)
+    kernel = kernel.astype(dtype, copy=False)
+    per_group, out_per_group = kernel.shape[2], kernel.shape[3] // groups
+    f, cell = divmod(index, out[0] * out[1])
+    pos = divmod(cell, out[1])
+    channels = np.arange(per_group) + (f // out_per_group) * per_group
+    win = conv_window(pos, kernel.shape[:2], stride, dilation, pads, fmap.shape[:2])
+    inputs = padded[np.ix_(win.rows_padded, win.cols_padded, channels)]
+    weights = kernel[:, :, :, f]
+    dots = (inputs * weights).sum(axis=(0, 1))
+    total = dots.sum()
+    return FilterStep(first + index, stage, f, pos, win, channels, inputs, weights, dots, total, total)
+
+
+def _conv_plan(x, w, stride, padding, dilation, groups):
+    """(fmap, grouped kernel, groups, stride, dilation, pads, out) as ``conv2d_steps`` sets them up."""
+    from convviz.arithmetic.conv import as_kernel, conv_geometry
+    from convviz.arithmetic._windows import as_feature_map
+
+    fmap, _ = as_feature_map(x)
+    kernel, _ = as_kernel(w, fmap.shape[2], groups)
+    return (fmap, kernel, groups, *conv_geometry(fmap, kernel, stride, padding, dilation))
+
+
+def _depthwise_plan(x, w, stride, padding, dilation):
+    from convviz.arithmetic.conv import conv_geometry
+    from convviz.arithmetic._windows import as_feature_map
+    from convviz.arithmetic.depthwise import as_depthwise_kernel, as_grouped_kernel
+
+    fmap, _ = as_feature_map(x)
+    kernel = as_grouped_kernel(as_depthwise_kernel(w, fmap.shape[2]))
+    return (fmap, kernel, fmap.shape[2], *conv_geometry(fmap, kernel, stride, padding, dilation))
+
+
+def _conv1d_step_at(x, w, s, index):
+    from convviz.arithmetic.conv1d import as_kernel_1d, as_sequence, conv1d_geometry
+    from convviz.arithmetic.family_steps import _as_1d
+
+    seq, _ = as_sequence(x)
+    kernel, _ = as_kernel_1d(w)
+    stride, dilation, pads, _ = conv1d_geometry(seq.shape[0], kernel.shape[0], s.stride, s.padding, s.dilation)
+    plan = _conv_plan(seq[None], kernel[None], (1, stride), ((0, 0), pads), (1, dilation), s.groups)
+    return _as_1d(_filter_step_at(*plan, "conv", index))
+
+
+def step_at(result, index: int):
+    """Step ``index`` of ``result.conv_steps`` made directly (random access), or None for a kind
+    whose steps depend on the ones before (transposed stamps keep a running sum).
+
+    Equals the generator's step ``index``; scrubbing far into a long animation stays instant.
+    """
+    s = result.settings
+    if s.kind == "conv":
+        return _filter_step_at(*_conv_plan(result.x, result.weights, s.stride, s.padding, s.dilation, s.groups),
+                               "conv", index)
+    if s.kind == "conv1d":
+        return _conv1d_step_at(result.x, result.weights, s, index)
+    if s.kind not in ("depthwise", "separable"):
+        return None
+    plan = _depthwise_plan(result.x, result.weights, s.stride, s.padding, s.dilation)
+    first = plan[1].shape[3] * plan[6][0] * plan[6][1]
+    if index < first:
+        return _filter_step_at(*plan, "depthwise", index)
+    from convviz.arithmetic.depthwise import as_pointwise_kernel
+
+    middle = result.middle
+    point = as_pointwise_kernel(result.pointwise, middle.shape[2])
+    no_pad = ((0, 0), (0, 0))
+    return _filter_step_at(middle, point, 1, (1, 1), (1, 1), no_pad, plan[6], "pointwise", index - first, first)
+
+
+def equivalent_step_at(transposed, dilation, index: int):
+    """Step ``index`` of a transposed convolution's equivalent stride-1 convolution, made directly."""
+    plan = _conv_plan(transposed.zero_inserted, transposed.flipped, 1, "valid", dilation, 1)
+    return _filter_step_at(*plan, "conv", index)

@@ -25,7 +25,7 @@ def _terms(inputs: np.ndarray, kernel: np.ndarray, padding: np.ndarray) -> str:
 def channel_label(result, stage: str, channel: int) -> str:
     """The name of input channel ``channel`` of ``stage`` (pointwise reads the depthwise maps)."""
     if stage == "pointwise":
-        return f"dw{channel}"
+        return f"dw{channel + 1}"
     names = result.channel_names
     return names[channel] if channel < len(names) else f"ch{channel}"
 
@@ -34,7 +34,7 @@ def _finish(result, stage: str, flt: int, cell: tuple, total: float) -> list[tup
     """The bias and activation lines after the channels' sum (none inside a separable's first stage)."""
     s = result.settings
     if stage == "depthwise" and s.kind == "separable":
-        return [(f"= {fv(total)}, written to the depthwise map dw{flt} (the pointwise stage reads it)", "value")]
+        return [(f"= {fv(total)}, written to the depthwise map dw{flt + 1} (the pointwise stage reads it)", "value")]
     lines = []
     value = total
     if s.use_bias:
@@ -53,7 +53,7 @@ def filter_step_lines(result, stage: str, step) -> list[tuple[str, str]]:
     """Lines for a FilterStep or Conv1DStep (``stage`` "conv", "depthwise", "pointwise" or "equivalent")."""
     one_d = np.ndim(step.position) == 0
     cell = (int(step.position),) if one_d else tuple(int(v) for v in step.position)
-    where = f"out[{', '.join(map(str, cell))}, filter {step.filter}]"
+    where = f"out[{', '.join(map(str, cell))}] of filter {step.filter + 1}"
     lines = [(f"{where} = Σ over {len(step.channels)} input channel(s):", "note")]
     padding = step.is_padding if one_d else step.window.is_padding
     count = len(step.channels)
@@ -77,7 +77,7 @@ def transpose_step_lines(result, step) -> list[tuple[str, str]]:
     r, c = (int(v) for v in step.position)
     names = result.channel_names
     values = ", ".join(f"{names[j] if j < len(names) else j} {fv(v)}" for j, v in enumerate(step.inputs))
-    lines = [(f"in[{r}, {c}] = ({values}) scales filter {step.filter}'s kernel, channel by channel:", "note")]
+    lines = [(f"in[{r}, {c}] = ({values}) scales filter {step.filter + 1}'s kernel, channel by channel:", "note")]
     inside = np.argwhere(step.inside)
     if len(inside):
         i, j = max(inside, key=lambda tap: abs(step.stamp[tap[0], tap[1]]))  # the tap that adds most

@@ -122,11 +122,11 @@ class DepthCanvas(QWidget):
         finish = (" + bias" if s.use_bias else "") + (f", {s.activation}" if s.activation != "none" else "")
         title = f"Output {'×'.join(map(str, layer_out.shape))}{finish}"
         if stage == "depthwise" and r.middle is not None:
-            dw = [f"dw{c}" for c in range(r.middle.shape[2])]
+            dw = [f"dw{c + 1}" for c in range(r.middle.shape[2])]
             return as_maps(r.x, False), names, r.pads, None, r.middle, dw, "Depthwise maps " + \
                 "×".join(map(str, r.middle.shape))
         if stage == "pointwise":
-            dw = [f"dw{c}" for c in range(r.middle.shape[2])]
+            dw = [f"dw{c + 1}" for c in range(r.middle.shape[2])]
             return as_maps(r.middle, False), dw, ((0, 0), (0, 0)), None, layer_out, None, title
         if stage == "equivalent":
             t = r.transposed
@@ -135,7 +135,7 @@ class DepthCanvas(QWidget):
         out_names = None
         if s.kind == "depthwise":  # output map c·M + m reads input channel c with its m-th kernel
             m = s.depth_multiplier
-            out_names = [f"{names[f // m]} · kernel {f % m}" for f in range(layer_out.shape[-1])]
+            out_names = [f"{names[f // m]} · kernel {f % m + 1}" for f in range(layer_out.shape[-1])]
         return as_maps(r.x, one_d), names, pads, None, layer_out, out_names, title
 
     def _load_stage(self, stage: str) -> None:
@@ -151,7 +151,7 @@ class DepthCanvas(QWidget):
         self.input_panel.title.setText(f"{what} {shape}{pad_text}\n{r.caption if stage != 'pointwise' else ''}")
         self.input_view.set_volume(maps, names, pads, shaded=shaded)
         out_maps = as_maps(out, one_d)
-        self.output_view.set_volume(out_maps, out_names or [f"filter {f}" for f in range(len(out_maps))],
+        self.output_view.set_volume(out_maps, out_names or [f"filter {f + 1}" for f in range(len(out_maps))],
                                     focus_mode=not one_d)
         self.output_panel.title.setText(title)
         self._loaded = (stage, None)
@@ -181,7 +181,7 @@ class DepthCanvas(QWidget):
         self.kernel_view.set_volume(maps, names)
         size = f"{maps.shape[2]} taps" if one_d else f"{maps.shape[1]}×{maps.shape[2]}"
         flipped = ", turned 180°" if stage == "equivalent" else ""
-        self.kernel_panel.title.setText(f"Kernel of filter {step.filter}{flipped}\n{size}, {len(maps)} slice(s)")
+        self.kernel_panel.title.setText(f"Kernel of filter {step.filter + 1}{flipped}\n{size}, {len(maps)} slice(s)")
         self._loaded = (self._loaded[0], step.filter)
 
     def _show_window(self, step, one_d: bool) -> None:

@@ -12,6 +12,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from convviz.arithmetic.presets import KERNEL_PRESETS, kernel_preset, preset_sizes, resize_kernel, resize_map
 from convviz.core.replay_request import StudioRequest, WholeCellRequest
+from convviz.core.studio_steps import equivalent_step_at, step_at
 from convviz.core.studio import CUSTOM, MNIST_SIZE, StudioResult, StudioSettings, build_input, compute_studio
 
 
@@ -227,7 +228,11 @@ class StudioState(QObject):
         if self.n_steps == 0:
             return None, None
         if self.equivalent:
-            return "equivalent", self.result.transposed.equivalent_steps[self.index]
+            return "equivalent", equivalent_step_at(self.result.transposed, self.settings.dilation, self.index)
+        if self.result.in_depth and self.result.error is None:
+            step = step_at(self.result, self.index)  # random access: scrubbing far makes one step, not all before
+            if step is not None:
+                return getattr(step, "stage", "conv"), step
         return self.result.step(self.index)
 
     def set_step(self, index: int) -> None:

@@ -1,0 +1,87 @@
+"""The studio's classroom items and in-depth polish, through real widgets, keys and the core."""
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import Qt
+
+from convviz.core.studio import StudioSettings, compute_studio
+from convviz.core.studio_steps import equivalent_step_at, step_at
+from convviz.ui.launch import configure_pyqtgraph
+from convviz.ui.studio.studio_tab import StudioTab
+
+
+@pytest.fixture
+def tab(qtbot):
+    configure_pyqtgraph()
+    widget = StudioTab()
+    qtbot.addWidget(widget)
+    widget.resize(1024, 768)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _choose(combo, data):
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def _photo(tab, size=16, channels=3, filters=2):
+    c = tab.controls
+    _choose(c.input_kind, "photo")
+    c.input_size.setValue(size)
+    c.depth.in_channels.setValue(channels)
+    c.depth.filters.setValue(filters)
+
+
+def _same_step(a, b):
+    assert type(a) is type(b) and a.index == b.index and a.filter == b.filter
+    for name in ("position", "channels", "inputs", "kernel", "channel_dots", "total", "value"):
+        assert np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name))), name
+
+
+DEPTH_SETTINGS = [
+    dict(kind="conv", input_kind="photo", input_size=9, in_channels=4, filters=4, groups=2, stride=2, padding="same"),
+    dict(kind="depthwise", input_kind="photo", input_size=8, in_channels=3, depth_multiplier=2, dilation=2),
+    dict(kind="separable", input_kind="photo", input_size=8, in_channels=3, filters=3, padding="same"),
+    dict(kind="conv1d", input_kind="photo", input_size=10, in_channels=2, filters=3, stride=2, padding="causal"),
+]
+
+
+@pytest.mark.parametrize("changes", DEPTH_SETTINGS, ids=[c["kind"] for c in DEPTH_SETTINGS])
+def test_step_made_directly_equals_the_generators_step(changes):
+    result = compute_studio(StudioSettings().with_(**changes))
+    assert result.error is None
+    for index in (0, 1, result.n_steps // 2, result.n_steps - 1):
+        _same_step(step_at(result, index), result.conv_steps[index])
+
+
+def test_equivalent_step_made_directly_equals_the_generators_step():
+    result = compute_studio(StudioSettings().with_(kind="transposed", input_kind="photo", input_size=5,
+                                                   in_channels=2, filters=2, stride=2, padding="same"))
+    steps = result.transposed.equivalent_steps
+    for index in (0, 7, len(steps) - 1):
+        _same_step(equivalent_step_at(result.transposed, result.settings.dilation, index), steps[index])
+
+
+def test_scrubbing_to_the_last_step_in_depth_makes_no_earlier_step(tab, qtbot):
+    _photo(tab, size=32, filters=8)
+    last = tab.state.n_steps - 1
+    tab.transport.scrubber.setValue(last)
+    qtbot.waitUntil(lambda: tab.state.index == last)
+    assert tab.depth_canvas.step_label.text().endswith(f"step {last + 1} of {last + 1}")
+    assert len(tab.state.result.conv_steps._done) == 0  # the lazy generator was never walked
+
+
+def test_filters_are_numbered_from_one_everywhere(tab, qtbot):
+    _photo(tab, size=8, filters=2)
+    tab.depth_canvas.filter_spin.setValue(2)
+    qtbot.waitUntil(lambda: tab.state.current()[1].filter == 1)
+    canvas = tab.depth_canvas
+    assert canvas.kernel_panel.title.text().startswith("Kernel of filter 2")
+    assert "filter 2 of 2" in canvas.step_label.text()
+    assert canvas.output_view.names == ("filter 1", "filter 2")
+    assert "of filter 2" in canvas.dot_product.plain_text and "filter 1]" not in canvas.dot_product.plain_text
+    _choose(tab.controls.depth.kind, "transposed")
+    tab.state.set_step(tab.state.n_steps - 1)
+    assert canvas.kernel_panel.title.text().startswith("Kernel of filter 2") and "filter 2 of 2" in \
+        canvas.step_label.text() and "filter 2's kernel" in canvas.dot_product.plain_text
