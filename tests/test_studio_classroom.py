@@ -85,3 +85,32 @@ def test_filters_are_numbered_from_one_everywhere(tab, qtbot):
     tab.state.set_step(tab.state.n_steps - 1)
     assert canvas.kernel_panel.title.text().startswith("Kernel of filter 2") and "filter 2 of 2" in \
         canvas.step_label.text() and "filter 2's kernel" in canvas.dot_product.plain_text
+
+
+def test_a_note_about_earlier_settings_goes_when_the_settings_change(tab, qtbot):
+    tab.controls.kernel_h.setValue(5)
+    qtbot.waitUntil(lambda: tab.message_bar.level == "info")
+    assert "does not exist at 5×5" in tab.message_bar.text
+    tab.controls.stride.setValue(2)
+    qtbot.waitUntil(lambda: tab.message_bar.level == "")
+
+
+def test_one_kernel_position_is_singular(tab, qtbot):
+    tab.controls.kernel_h.setValue(5)
+    qtbot.waitUntil(lambda: tab.state.result.output.shape == (1, 1))
+    assert tab.canvas.output_panel.title.text().endswith("\n1 kernel position")
+    tab.controls.kernel_h.setValue(3)
+    assert tab.canvas.output_panel.title.text().endswith("\n9 kernel positions")
+
+
+def test_explicit_padding_names_its_sides(tab, qtbot):
+    from convviz.core.studio_text import settings_text
+
+    tab.controls.padding.setCurrentText("explicit")
+    for spin, value in zip(tab.controls.pad_spins, (1, 0, 0, 2)):
+        spin.setValue(value)
+    qtbot.waitUntil(lambda: tab.state.settings.padding == ((1, 0), (0, 2)))
+    assert "padding top 1, bottom 0, left 0, right 2" in tab.canvas.input_panel.title.text()
+    assert "padding explicit (top 1, bottom 0, left 0, right 2)" in settings_text(tab.state.settings)
+    _photo(tab, size=8)
+    assert "padding top 1, bottom 0, left 0, right 2" in tab.depth_canvas.input_panel.title.text()

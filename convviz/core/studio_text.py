@@ -5,6 +5,22 @@ from __future__ import annotations
 from convviz.core.studio import MNIST_SIZE, StudioSettings
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``count`` and ``noun`` agreeing: ``1 kernel position``, ``9 kernel positions``."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
+def padding_sides(pads) -> str:
+    """Explicit padding ``((top, bottom), (left, right))`` with its sides named: ``top 1, bottom 0, left 0, right 2``.
+
+    Equal sides say so once: ``1 on every side``.
+    """
+    (t, b), (l, r) = pads
+    if t == b == l == r:
+        return f"{t} on every side"
+    return f"top {t}, bottom {b}, left {l}, right {r}"
+
+
 def _axes(value) -> str:
     """An int or an (h, w) pair as text: ``2`` or ``2x1``."""
     if isinstance(value, (tuple, list)):
@@ -50,11 +66,11 @@ def settings_slug(settings: StudioSettings) -> str:
 def _depth_text(s: StudioSettings) -> str:
     from convviz.core.studio_numbers import KIND_NAMES
 
-    text = f"{KIND_NAMES[s.kind]} · {s.in_channels} input channel(s)"
+    text = f"{KIND_NAMES[s.kind]} · {plural(s.in_channels, 'input channel')}"
     if s.kind in ("depthwise", "separable"):
         text += f" · depth multiplier {s.depth_multiplier}"
     if s.kind != "depthwise":
-        text += f" · {s.filters} filter(s)"
+        text += f" · {plural(s.filters, 'filter')}"
     if s.groups != 1:
         text += f" · {s.groups} groups"
     if s.output_padding is not None:
@@ -70,7 +86,7 @@ def settings_text(settings: StudioSettings) -> str:
     """The settings in words for a caption: ``kernel 3×3 (Sobel x) · stride 2 · padding same · …``."""
     s = settings
     kh, kw = s.kernel.shape[:2]
-    padding = s.padding if isinstance(s.padding, str) else "explicit {},{},{},{}".format(*s.padding[0], *s.padding[1])
+    padding = s.padding if isinstance(s.padding, str) else f"explicit ({padding_sides(s.padding)})"
     size = f"{kw}" if s.kind == "conv1d" else f"{kh}×{kw}"
     text = (f"kernel {size} ({s.kernel_preset}) · stride {_axes(s.stride)} · padding {padding} · "
             f"dilation {_axes(s.dilation)}")

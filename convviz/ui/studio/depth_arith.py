@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from convviz.core.studio_text import plural
 from convviz.ui.studio.value_format import format_value as fv
 
 MAX_CHANNEL_LINES = 6  # more channels: the first ones, an ellipsis, the last one
@@ -54,13 +55,13 @@ def filter_step_lines(result, stage: str, step) -> list[tuple[str, str]]:
     one_d = np.ndim(step.position) == 0
     cell = (int(step.position),) if one_d else tuple(int(v) for v in step.position)
     where = f"out[{', '.join(map(str, cell))}] of filter {step.filter + 1}"
-    lines = [(f"{where} = Σ over {len(step.channels)} input channel(s):", "note")]
+    lines = [(f"{where} = Σ over {plural(len(step.channels), 'input channel')}:", "note")]
     padding = step.is_padding if one_d else step.window.is_padding
     count = len(step.channels)
     shown = range(count) if count <= MAX_CHANNEL_LINES else [*range(MAX_CHANNEL_LINES - 1), count - 1]
     for j in shown:
         if j == count - 1 and count > MAX_CHANNEL_LINES:
-            lines.append((f"… {count - MAX_CHANNEL_LINES} more channel(s) …", "note"))
+            lines.append((f"… {plural(count - MAX_CHANNEL_LINES, 'more channel')} …", "note"))
         name = channel_label(result, stage, int(step.channels[j]))
         pad = np.broadcast_to(padding if one_d else padding, step.inputs.shape[:-1])
         body = _terms(step.inputs[..., j], step.kernel[..., j], pad)
@@ -84,7 +85,7 @@ def transpose_step_lines(result, step) -> list[tuple[str, str]]:
         body = " + ".join(f"{fv(x)}×{fv(k)}" for x, k in zip(step.inputs, step.kernel[i, j]))
         orow, ocol = step.cells[i, j]
         lines.append((f"tap ({i}, {j}): {body} = {fv(step.stamp[i, j])} added to out[{orow}, {ocol}], "
-                      f"now {fv(step.value[i, j])} after {int(step.overlaps[i, j])} stamp(s)", "channel"))
+                      f"now {fv(step.value[i, j])} after {plural(int(step.overlaps[i, j]), 'stamp')}", "channel"))
     landed = int(step.inside.sum())
     lines.append((f"{landed} of {step.inside.size} taps land inside the output"
                   + ("" if landed == step.inside.size else " (the rest are cropped by the padding)"), "sum"))

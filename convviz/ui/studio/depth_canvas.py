@@ -13,6 +13,7 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from convviz.core.studio import StudioResult
+from convviz.core.studio_text import padding_sides, plural
 from convviz.ui.studio.depth_arith import channel_label
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
@@ -144,7 +145,7 @@ class DepthCanvas(QWidget):
         maps, names, pads, shaded, out, out_names, title = self._stage_maps(stage)
         rows, cols = maps.shape[1:]
         (t, b), (l, rr) = pads
-        pad_text = f" · padding {t},{b},{l},{rr}" if (t or b or l or rr) else ""
+        pad_text = f" · padding {padding_sides(pads)}" if (t or b or l or rr) else ""
         shape = f"{cols} long × {len(maps)}" if one_d else f"{rows}×{cols}×{len(maps)}"
         what = "zero-inserted input" if stage == "equivalent" else "depthwise maps" if stage == "pointwise" \
             else "Input"
@@ -181,7 +182,7 @@ class DepthCanvas(QWidget):
         self.kernel_view.set_volume(maps, names)
         size = f"{maps.shape[2]} taps" if one_d else f"{maps.shape[1]}×{maps.shape[2]}"
         flipped = ", turned 180°" if stage == "equivalent" else ""
-        self.kernel_panel.title.setText(f"Kernel of filter {step.filter + 1}{flipped}\n{size}, {len(maps)} slice(s)")
+        self.kernel_panel.title.setText(f"Kernel of filter {step.filter + 1}{flipped}\n{size}, {plural(len(maps), 'slice')}")
         self._loaded = (self._loaded[0], step.filter)
 
     def _show_window(self, step, one_d: bool) -> None:

@@ -10,6 +10,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.arithmetic import effective_kernel
+from convviz.core.studio_text import padding_sides, plural
 from convviz.core.studio import StudioResult
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
@@ -91,9 +92,7 @@ class StudioCanvas(QWidget):
         self.formulas.show_result(result)
         (t, b), (l, r) = result.pads
         height, width = result.x.shape
-        pad_text = f" · padding {t},{b},{l},{r}" if (t or b or l or r) else ""
-        if t == b == l == r and t:
-            pad_text = f" · padding {t}"
+        pad_text = f" · padding {padding_sides(result.pads)}" if (t or b or l or r) else ""
         self.input_panel.title.setText(f"Input {height}×{width}{pad_text}\n{result.caption}")
         self.input_view.set_data(result.x, result.pads, "0")
         kh, kw = s.kernel.shape
@@ -111,7 +110,7 @@ class StudioCanvas(QWidget):
             self.pool_view.set_message("No output to pool.")
             return
         oh, ow = result.output.shape
-        self.output_panel.title.setText(f"Output {oh}×{ow}\n{len(result.conv_steps)} kernel positions")
+        self.output_panel.title.setText(f"Output {oh}×{ow}\n{plural(len(result.conv_steps), 'kernel position')}")
         self.output_view.set_data(result.output, result.pool_pads if pooled else ((0, 0), (0, 0)))
         if pooled and result.pool_error:
             self.pool_panel.title.setText("Pooled: none")

@@ -100,7 +100,7 @@ class StudioTab(QWidget):
         problem = result.error or result.pool_error
         if problem:
             self.message_bar.show_error(problem)
-        elif self.message_bar.level == "error":
+        elif self.message_bar.level in ("error", "info"):  # a note about earlier settings is stale now
             self.message_bar.clear()
         self.export_gif_button.setEnabled(result.n_steps > 0)
 
