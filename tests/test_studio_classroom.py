@@ -114,3 +114,15 @@ def test_explicit_padding_names_its_sides(tab, qtbot):
     assert "padding explicit (top 1, bottom 0, left 0, right 2)" in settings_text(tab.state.settings)
     _photo(tab, size=8)
     assert "padding top 1, bottom 0, left 0, right 2" in tab.depth_canvas.input_panel.title.text()
+
+
+def test_a_one_cell_output_is_drawn_in_the_colour_of_a_maximum(tab, qtbot):
+    tab.controls.kernel_h.setValue(5)
+    qtbot.waitUntil(lambda: tab.state.result.output.shape == (1, 1))
+    tab.state.set_step(0)
+    value = float(tab.state.result.output[0, 0])
+    assert value > 0
+    view = tab.canvas.output_view
+    rect = view.cell_rect(0, 0)
+    colour = view.grab().toImage().pixelColor(rect.left() + 4, rect.top() + 4)
+    assert colour.lightness() < 120, colour.name()  # the darkest blue, not white

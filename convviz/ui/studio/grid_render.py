@@ -25,6 +25,8 @@ def colour_cells(values: np.ndarray, diverging: bool | None = None) -> np.ndarra
     if v.size == 0:
         return np.zeros(v.shape + (3,), np.uint8)
     lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    if lo == hi:  # one value (a 1×1 output): measure it from 0, so a maximum is not drawn white
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
     if diverging is None:
         diverging = lo < 0
     if diverging:
