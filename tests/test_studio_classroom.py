@@ -126,3 +126,38 @@ def test_a_one_cell_output_is_drawn_in_the_colour_of_a_maximum(tab, qtbot):
     rect = view.cell_rect(0, 0)
     colour = view.grab().toImage().pixelColor(rect.left() + 4, rect.top() + 4)
     assert colour.lightness() < 120, colour.name()  # the darkest blue, not white
+
+
+def _pick_preset(tab, name):
+    combo = tab.controls.preset
+    combo.setCurrentIndex(combo.findData(name))
+    combo.activated.emit(combo.currentIndex())
+
+
+def test_a_7x7_same_step_shows_its_non_zero_terms_and_sums_up_the_padding(tab, qtbot):
+    _choose(tab.controls.input_kind, "random")
+    _pick_preset(tab, "identity")
+    tab.controls.kernel_h.setValue(7)
+    tab.controls.padding.setCurrentText("same")
+    qtbot.waitUntil(lambda: tab.state.settings.kernel.shape == (7, 7) and tab.state.settings.padding == "same")
+    tab.state.set_step(0)
+    step = tab.state.result.conv_steps[0]
+    padding = int(step.window.is_padding.sum())
+    text = tab.canvas.dot_product.plain_text
+    assert padding > 10 and f"+ {padding} padding terms × 0 =" in text
+    assert "[0]" not in text and "more terms" not in text  # the 16 real terms all shown
+    first = text.split(" = ")[1].split(" + ")[0]  # the identity's one non-zero product comes first
+    assert first.endswith("×1") and not first.startswith("0×"), text
+
+
+def test_rounded_numbers_say_so(tab, qtbot):
+    _pick_preset(tab, "gaussian")
+    qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "gaussian")
+    assert "rounded for display" in tab.canvas.dot_product.plain_text
+    _pick_preset(tab, "sobel-x")
+    qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "sobel-x")
+    assert "rounded" not in tab.canvas.dot_product.plain_text
+    _photo(tab, size=8)
+    _pick_preset(tab, "gaussian")
+    qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "gaussian")
+    assert "rounded for display" in tab.depth_canvas.dot_product.plain_text

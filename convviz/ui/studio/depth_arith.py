@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.core.studio_text import plural
+from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
 from convviz.ui.studio.value_format import format_value as fv
 
 MAX_CHANNEL_LINES = 6  # more channels: the first ones, an ellipsis, the last one
@@ -16,11 +17,9 @@ MAX_TERMS = 12
 
 
 def _terms(inputs: np.ndarray, kernel: np.ndarray, padding: np.ndarray) -> str:
-    parts = [f"[{fv(x)}]×{fv(k)}" if pad else f"{fv(x)}×{fv(k)}"
+    terms = [(f"[{fv(x)}]×{fv(k)}" if pad else f"{fv(x)}×{fv(k)}", float(x) * float(k), bool(pad))
              for x, k, pad in zip(inputs.ravel(), kernel.ravel(), padding.ravel())]
-    if len(parts) > MAX_TERMS:
-        parts = parts[:8] + [f"… {len(parts) - 10} more …"] + parts[-2:]
-    return " + ".join(parts)
+    return " + ".join(text for text, _ in summarise_terms(terms, MAX_TERMS, 8, 2))
 
 
 def channel_label(result, stage: str, channel: int) -> str:
@@ -70,7 +69,10 @@ def filter_step_lines(result, stage: str, step) -> list[tuple[str, str]]:
     if len(dots) > 8:
         dots = dots[:6] + ["…"] + dots[-1:]
     lines.append((f"sum = {' + '.join(dots)} = {fv(step.total)}", "sum"))
-    return lines + _finish(result, "conv" if stage == "equivalent" else stage, step.filter, cell, step.total)
+    lines += _finish(result, "conv" if stage == "equivalent" else stage, step.filter, cell, step.total)
+    if is_rounded([*step.inputs.ravel(), *step.kernel.ravel(), *step.channel_dots, step.total]):
+        lines.append((f"({ROUNDED_NOTE})", "note"))
+    return lines
 
 
 def transpose_step_lines(result, step) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ import html
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
 from convviz.ui.studio.value_format import format_value
 
 MAX_TERMS = 18  # longer sums show their first and last terms around an ellipsis
@@ -35,8 +36,9 @@ def step_terms(kind: str, step) -> tuple[str, list, str]:
                 value = format_value(step.inputs[r, c])
                 if pad[r, c]:
                     value = f"[{value}]"  # brackets mark a padding cell
-                terms.append((f"{value}×{format_value(step.kernel[r, c])}", "pad" if pad[r, c] else "term"))
-        return "+", terms, format_value(step.value)
+                product = float(step.inputs[r, c]) * float(step.kernel[r, c])
+                terms.append((f"{value}×{format_value(step.kernel[r, c])}", product, bool(pad[r, c])))
+        return "+", summarise_terms(terms, MAX_TERMS, HEAD_TERMS, TAIL_TERMS), format_value(step.value)
     for r in range(rows):
         for c in range(cols):
             if pad[r, c]:
@@ -107,7 +109,11 @@ class DotProductView(QLabel):
             self.setText("<span style='color:#6b7280'>No step to show.</span>")
             return
         self.plain_text = dot_product_text(kind, step)
-        self.setText(dot_product_html(kind, step))
+        rich = dot_product_html(kind, step)
+        if is_rounded([*step.inputs.ravel(), *(step.kernel.ravel() if kind == "conv" else ()), step.value]):
+            self.plain_text += f"\n({ROUNDED_NOTE})"
+            rich += f"<div style='color:#6b7280; font-size:9pt'>({ROUNDED_NOTE})</div>"
+        self.setText(rich)
 
     def show_depth_step(self, result, stage: str, step) -> None:
         """Write out a step in depth: every channel's dot product, their sum, the bias, the activation."""
