@@ -43,6 +43,16 @@ def warm_up_tensorflow() -> threading.Thread:
     return thread
 
 
+def build_window():
+    """Build the main window with last launch's geometry, tab, zoom and theme (saved again on close)."""
+    from convviz.ui.classroom import remember_window
+    from convviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.memory = remember_window(window)
+    return window
+
+
 def run_gui(argv: list[str] | None = None) -> int:
     """Open the convviz window and run the Qt event loop; return its exit code."""
     problem = display_problem()
@@ -53,13 +63,11 @@ def run_gui(argv: list[str] | None = None) -> int:
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
-    from convviz.ui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("convviz")
     app.setApplicationDisplayName("convviz")
     configure_pyqtgraph()
-    window = MainWindow()
+    window = build_window()
     window.show()
     QTimer.singleShot(200, warm_up_tensorflow)
     return app.exec()

@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, Q
 
 from convviz import __version__
 from convviz.core.replay_request import StudioRequest
+from convviz.ui.classroom import make_classroom_ready
 from convviz.ui.inspector.inspector_tab import InspectorTab
 from convviz.ui.inspector.panels import dropped_paths
 from convviz.ui.studio.studio_tab import StudioTab
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.run_source = None  # the run folder on show in the Training tab (File > Open run…)
         self._warmed = False
         self.setAcceptDrops(True)  # an image or model dropped anywhere goes to the inspector
+        make_classroom_ready(self)  # projector minimum size, zoom, theme, tour, shortcut menus
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
         """Accept dropped files (the inspector opens images and models)."""

@@ -10,13 +10,24 @@ from __future__ import annotations
 import sys
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PyQt6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 _STYLES = {
     "error": "background:#fde2e1; color:#7a1b16; border:1px solid #e8a19c;",
     "warning": "background:#fff4d6; color:#6b4d00; border:1px solid #e9cf7f;",
     "info": "background:#e3effd; color:#123f73; border:1px solid #a8c7ee;",
 }
+_DARK_STYLES = {
+    "error": "background:#4a1f1d; color:#ffd6d2; border:1px solid #a8514b;",
+    "warning": "background:#45380f; color:#ffe9a8; border:1px solid #a58a36;",
+    "info": "background:#1c3350; color:#d3e6ff; border:1px solid #4f7bb0;",
+}
+
+
+def _style(level: str, palette) -> str:
+    dark = palette.color(palette.ColorRole.Window).lightness() < 128
+    styles = _DARK_STYLES if dark else _STYLES
+    return styles.get(level, styles["info"])
 
 
 class MessageBar(QFrame):
@@ -50,7 +61,7 @@ class MessageBar(QFrame):
     def show_message(self, level: str, text: str) -> None:
         """Show ``text`` styled for ``level`` ("error", "warning" or "info")."""
         self.level = level
-        self.setStyleSheet(f"#MessageBar {{{_STYLES.get(level, _STYLES['info'])} border-radius:4px;}}")
+        self.restyle()
         from convviz.core.gate import safe_line  # names from others' files: shown, never interpreted
 
         text = safe_line(text)
@@ -58,6 +69,12 @@ class MessageBar(QFrame):
         self.label.setText(text)
         self.show()
         self.shown.emit(level, text)
+
+    def restyle(self) -> None:
+        """Recolour for the application palette (light or dark); the theme calls it on a switch."""
+        sheet = f"#MessageBar {{{_style(self.level, QApplication.palette())} border-radius:4px;}}"
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
 
     def show_error(self, text: str) -> None:
         """Show an error message."""

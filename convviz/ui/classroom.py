@@ -1,0 +1,89 @@
+"""Classroom-ready window: projector size, zoom, light/dark theme, tour and shortcut menus.
+
+:func:`make_classroom_ready` adds all of it to a built MainWindow; :func:`remember_window` adds
+the settings that come back on the next launch (the app does it, tests ask for it).
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
+
+from convviz.ui.app_settings import WindowMemory, restore_window
+from convviz.ui.shortcuts_help import add_tab_menus, show_shortcuts
+from convviz.ui.theme import Theme
+from convviz.ui.tour import start_tour
+from convviz.ui.zoom import zoom_level
+
+MINIMUM_SIZE = (1000, 700)  # a 1024x768 projector, less the window frame and a panel
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title and action.menu() is not None:
+            return action.menu()
+    return None
+
+
+def _scroll_when_too_small(window: QMainWindow) -> None:
+    # A tab wider than the window scrolls instead of forcing the window wider.
+    central = window.takeCentralWidget()
+    scroll = QScrollArea()
+    scroll.setObjectName("CentralScroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(central)
+    window.setCentralWidget(scroll)
+
+
+def _action(window: QMainWindow, text: str, keys, run) -> QAction:
+    action = QAction(text, window)
+    action.setShortcuts([QKeySequence(key) for key in keys])
+    action.triggered.connect(lambda _checked=False: run())
+    return action
+
+
+def _add_view_items(window: QMainWindow, menu: QMenu) -> None:
+    zoom, theme = window.zoom, window.theme
+    menu.addSeparator()
+    menu.addAction(_action(window, "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), zoom.zoom_in))
+    menu.addAction(_action(window, "Zoom &out", (QKeySequence.StandardKey.ZoomOut,), zoom.zoom_out))
+    menu.addAction(_action(window, "&Reset zoom", ("Ctrl+0",), zoom.reset))
+    themes = menu.addMenu("T&heme")
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for choice, text in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
+        action = QAction(text, window, checkable=True, checked=theme.choice == choice)
+        action.triggered.connect(lambda _checked=False, c=choice: theme.set_choice(c))
+        group.addAction(action)
+        themes.addAction(action)
+        window.theme_actions[choice] = action
+    theme.changed.connect(lambda choice: window.theme_actions[choice].setChecked(True))
+
+
+def _add_help_items(window: QMainWindow, menu: QMenu) -> None:
+    first = menu.actions()[0] if menu.actions() else None
+    tour = _action(window, "&Guided tour of this tab", ("F1",), lambda: start_tour(window))
+    keys = _action(window, "&Keyboard shortcuts", ("Ctrl+/",), lambda: show_shortcuts(window))
+    menu.insertActions(first, [tour, keys])
+    menu.insertSeparator(first)
+
+
+def make_classroom_ready(window: QMainWindow) -> None:
+    """Give ``window`` a projector-sized minimum, zoom and theme in View, the tour and shortcuts in Help."""
+    window.setMinimumSize(*MINIMUM_SIZE)
+    _scroll_when_too_small(window)
+    window.zoom = zoom_level()
+    window.theme = Theme(window)
+    window.tour = None
+    view, help_menu = _menu(window, "View"), _menu(window, "Help")
+    _add_view_items(window, view or window.menuBar().addMenu("&View"))
+    add_tab_menus(window, help_menu.menuAction() if help_menu else None)
+    _add_help_items(window, help_menu or window.menuBar().addMenu("&Help"))
+
+
+def remember_window(window: QMainWindow) -> WindowMemory:
+    """Restore ``window``'s saved geometry, tab, zoom and theme, and save them again when it closes."""
+    restore_window(window, window.zoom, window.theme)
+    return WindowMemory(window, window.zoom, window.theme)

@@ -1,0 +1,106 @@
+"""Light and dark looks: a Fusion palette app-wide, pyqtgraph plots following it.
+
+The choice is "system" (follow the desktop's colour scheme, live), "light" or "dark".
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QPalette
+from PyQt6.QtWidgets import QApplication, QWidget
+
+CHOICES = ("system", "light", "dark")
+PLOT_COLOURS = {"light": ("w", "k"), "dark": ("#1e1f22", "#d8d8d8")}  # (background, foreground)
+
+_DARK = {
+    QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#2f3136",
+    QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#393b40",
+    QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.BrightText: "#ff6b6b",
+    QPalette.ColorRole.Highlight: "#3d7bd9", QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#3c3f41", QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    QPalette.ColorRole.Link: "#6aa9ff", QPalette.ColorRole.PlaceholderText: "#9a9a9a",
+    QPalette.ColorRole.Light: "#505257", QPalette.ColorRole.Mid: "#3a3c40",
+    QPalette.ColorRole.Dark: "#1b1c1f", QPalette.ColorRole.Shadow: "#111111",
+}
+
+
+def dark_palette() -> QPalette:
+    """A readable dark palette (disabled text greyed)."""
+    palette = QPalette()
+    for role, colour in _DARK.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7c7c7c"))
+    return palette
+
+
+def system_is_dark() -> bool:
+    """True when the desktop asks for a dark colour scheme (Qt 6.5+)."""
+    hints = QApplication.styleHints()
+    return hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True when ``palette`` (default: the application's) has a dark window colour."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class Theme(QObject):
+    """The theme choice; applies the palette and recolours plots when it changes."""
+
+    changed = pyqtSignal(str)  # the choice: "system", "light" or "dark"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.choice = "system"
+        hints = QApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._system_changed)
+
+    def effective(self) -> str:
+        """"light" or "dark": what is on show."""
+        if self.choice == "system":
+            return "dark" if system_is_dark() else "light"
+        return self.choice
+
+    def set_choice(self, choice: str) -> None:
+        """Choose "system", "light" or "dark" and apply it (an unknown choice means "system")."""
+        self.choice = choice if choice in CHOICES else "system"
+        self.apply()
+        self.changed.emit(self.choice)
+
+    def apply(self) -> None:
+        """Apply the effective look to the application and every plot on show."""
+        app = QApplication.instance()
+        app.setStyle("Fusion")  # native styles ignore parts of a palette; Fusion draws with all of it
+        look = self.effective()
+        app.setPalette(dark_palette() if look == "dark" else app.style().standardPalette())
+        recolour_plots(look)
+        from convviz.ui.message_bar import MessageBar
+
+        for top in QApplication.topLevelWidgets():
+            for bar in top.findChildren(MessageBar):
+                if bar.level:  # a hidden bar takes its colours when it next shows
+                    bar.restyle()
+
+    def _system_changed(self, _scheme) -> None:
+        if self.choice == "system":
+            self.apply()
+
+
+def recolour_plots(look: str, roots: list[QWidget] | None = None) -> None:
+    """Make new and existing pyqtgraph views use ``look``'s background and foreground."""
+    import pyqtgraph as pg
+
+    background, foreground = PLOT_COLOURS[look]
+    pg.setConfigOptions(background=background, foreground=foreground)
+    for root in roots if roots is not None else QApplication.topLevelWidgets():
+        views = root.findChildren(pg.GraphicsView)
+        for view in views:
+            view.setBackground(background)
+            for item in view.items():
+                if isinstance(item, pg.AxisItem):
+                    item.setPen(foreground)
+                    item.setTextPen(foreground)

@@ -1,0 +1,193 @@
+"""Help > Guided tour: a few callouts per tab, each pointing at a real widget.
+
+A step names its widget by attribute path from the tab (``"transport.play_button"``); a step
+whose widget is missing or hidden (the studio's depth view hides the flat maps) is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt6.QtCore import QPoint, QRect, Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class TourStep:
+    """One callout: the widget (attribute path from the tab), a title and a sentence or two."""
+
+    path: str
+    title: str
+    text: str
+
+
+STEPS = {
+    "studio": (
+        TourStep("controls.input_kind", "Pick a picture",
+                 "Start with a small grid of numbers, a handwritten digit, or draw your own."),
+        TourStep("controls.preset", "Pick a kernel",
+                 "The kernel is the small grid of weights that slides over the picture."),
+        TourStep("controls.padding", "Padding",
+                 "Padding adds a border of zeros so the kernel can also sit on the edges."),
+        TourStep("canvas.input_view", "Where the kernel is now",
+                 "The highlighted square is the part of the picture the kernel covers at this step."),
+        TourStep("canvas.output_view", "What it writes",
+                 "Each step multiplies, adds up, and writes one number into the output."),
+        TourStep("transport.play_button", "Play it",
+                 "Play the whole slide, or step one position at a time with the buttons beside it."),
+    ),
+    "training": (
+        TourStep("controls.data", "The examples",
+                 "The network learns from these labelled pictures."),
+        TourStep("controls.preset", "The network",
+                 "Choose which layers to stack, or build your own with the layer editor."),
+        TourStep("controls.epochs", "How long",
+                 "One epoch means the network has seen every training picture once."),
+        TourStep("controls.run_button", "Start learning",
+                 "Press Train. The same button pauses and resumes the run."),
+        TourStep("panels", "Watch it learn",
+                 "Curves, filters and activations change here while the network trains."),
+        TourStep("timeline", "Go back in time",
+                 "Drag along the timeline to see the network as it was earlier in the run."),
+    ),
+    "inspector": (
+        TourStep("load_button", "A trained network",
+                 "Use the one you just trained, or open a saved .keras file."),
+        TourStep("input", "Draw a digit",
+                 "Draw with the mouse, or pick a test digit the network never saw."),
+        TourStep("probabilities", "Its answer",
+                 "How sure the network is about each digit."),
+        TourStep("maps", "Inside the network",
+                 "Every layer's feature maps. Click a cell to see which pixels it looks at."),
+        TourStep("details", "The arithmetic",
+                 "The exact sum behind the clicked cell, which you can replay in the Studio."),
+    ),
+}
+
+
+def find_widget(root: QWidget, path: str) -> QWidget | None:
+    """The widget at attribute ``path`` under ``root``, or None when it is missing or not on show."""
+    target = root
+    for name in path.split("."):
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    return target if isinstance(target, QWidget) and target.isVisible() else None
+
+
+class GuidedTour(QFrame):
+    """A callout inside the main window, with a frame drawn around the widget it talks about."""
+
+    stepShown = pyqtSignal(int)  # index into ``steps``
+    finished = pyqtSignal()
+
+    def __init__(self, window: QMainWindow, tab_name: str) -> None:
+        super().__init__(window)
+        self.setObjectName("GuidedTour")
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAutoFillBackground(True)
+        self.window_, self.tab = window, getattr(window, tab_name)
+        self.steps = [step for step in STEPS[tab_name] if find_widget(self.tab, step.path)]
+        self.index = -1
+        self.anchor: QWidget | None = None
+        self.frame = QFrame(window)  # the highlight round the anchor
+        self.frame.setObjectName("GuidedTourHighlight")
+        self.frame.setStyleSheet("#GuidedTourHighlight { border: 3px solid #e8a100; border-radius: 4px; }")
+        self.frame.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._build()
+
+    def _build(self) -> None:
+        self.title, self.text, self.counter = QLabel(), QLabel(), QLabel()
+        self.title.setStyleSheet("font-weight: bold;")
+        self.text.setWordWrap(True)
+        self.back_button, self.next_button = QPushButton("Back"), QPushButton("Next")
+        self.close_button = QPushButton("Close")
+        self.back_button.clicked.connect(lambda: self.show_step(self.index - 1))
+        self.next_button.clicked.connect(self.next_step)
+        self.close_button.clicked.connect(self.close_tour)
+        escape = QAction(self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        escape.triggered.connect(self.close_tour)
+        self.addAction(escape)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.counter, 1)
+        for button in (self.back_button, self.next_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
+
+    def start(self) -> bool:
+        """Show the first step; False (and nothing shown) when no step's widget is on show."""
+        if not self.steps:
+            self.close_tour()
+            return False
+        self.show_step(0)
+        return True
+
+    def next_step(self) -> None:
+        """The next step, or the end of the tour after the last."""
+        if self.index + 1 >= len(self.steps):
+            self.close_tour()
+        else:
+            self.show_step(self.index + 1)
+
+    def show_step(self, index: int) -> None:
+        """Show step ``index`` beside its widget."""
+        self.index = max(0, min(index, len(self.steps) - 1))
+        step = self.steps[self.index]
+        self.anchor = find_widget(self.tab, step.path) or self.tab
+        self.title.setText(step.title)
+        self.text.setText(step.text)
+        self.counter.setText(f"{self.index + 1} of {len(self.steps)}")
+        self.back_button.setEnabled(self.index > 0)
+        self.next_button.setText("Done" if self.index == len(self.steps) - 1 else "Next")
+        self._place()
+        self.show()
+        self.raise_()
+        self.next_button.setFocus()
+        self.stepShown.emit(self.index)
+
+    def _place(self) -> None:
+        window = self.window_
+        top_left = self.anchor.mapTo(window, QPoint(0, 0))
+        target = QRect(top_left, self.anchor.size()).intersected(window.rect())
+        self.frame.setGeometry(target.adjusted(-4, -4, 4, 4))
+        self.frame.show()
+        self.frame.raise_()
+        self.setFixedWidth(min(360, window.width() - 20))
+        self.adjustSize()
+        x, y = target.right() + 12, target.top()  # beside the widget, else below, else inside
+        if x + self.width() > window.width():
+            x, y = target.left(), target.bottom() + 12
+        if y + self.height() > window.height():
+            x, y = target.left() + 12, target.top() + 12
+        x = max(10, min(x, window.width() - self.width() - 10))
+        y = max(10, min(y, window.height() - self.height() - 10))
+        self.move(x, y)
+
+    def close_tour(self) -> None:
+        """Hide the callout and its highlight for good."""
+        self.hide()
+        self.frame.hide()
+        self.frame.deleteLater()
+        self.deleteLater()
+        self.finished.emit()
+
+
+def start_tour(window: QMainWindow) -> GuidedTour | None:
+    """Start the guided tour of the window's current tab (ending one already going); None if none."""
+    previous = getattr(window, "tour", None)
+    if previous is not None:
+        previous.close_tour()
+    names = {id(getattr(window, name)): name for name in STEPS}
+    name = names.get(id(window.tabs.currentWidget()))
+    if name is None:
+        return None
+    tour = GuidedTour(window, name)
+    window.tour = tour
+    tour.finished.connect(lambda: setattr(window, "tour", None) if window.tour is tour else None)
+    return tour if tour.start() else None
