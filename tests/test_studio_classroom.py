@@ -161,3 +161,22 @@ def test_rounded_numbers_say_so(tab, qtbot):
     _pick_preset(tab, "gaussian")
     qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "gaussian")
     assert "rounded for display" in tab.depth_canvas.dot_product.plain_text
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_weight_badges_stay_inside_their_own_cells(tab, qtbot, size):
+    tab.resize(*size)
+    _choose(tab.controls.input_kind, "random")
+    tab.controls.input_size.setValue(6)
+    for row in range(3):
+        for col in range(3):
+            tab.state.set_kernel_value(row, col, -0.125)
+    tab.state.set_step(4)
+    view = tab.canvas.input_view
+    qtbot.waitUntil(lambda: view.tag_layout()[1] != [] or view._cell < 30)
+    font, chips = view.tag_layout()
+    cells = [view.cell_rect(int(r), int(c)) for r, c in view._window]
+    for (chip, tag), cell in zip(chips, cells):
+        assert tag == "×−0.125" and cell.contains(chip), (chip, cell)
+    for i, (a, _) in enumerate(chips):
+        assert not any(a.intersects(b) for b, _ in chips[i + 1:])

@@ -119,3 +119,26 @@ def _draw_numbers(painter, values, grid, pads, c, pad_text, base_font) -> bool:
                 if not (t <= row < rows - b and l <= col < cols - r):
                     painter.drawText(QRect(col * c, row * c, c, c), align, pad_text)
     return True
+
+
+def tag_chips(tags: list[str], rects: list[QRect], cell: int, base_font: QFont):
+    """(font, [(chip, tag)]) for small tags in the bottom-right corner of their cells ``rects``.
+
+    The font shrinks (13 px down to 7) until the widest tag fits a cell; when none does,
+    (None, []): no tag is drawn rather than chips spilling over the next cell's.
+    """
+    font = QFont(base_font)
+    widest = max(tags, key=len, default="")
+    for size in range(max(7, min(13, int(cell * 0.24))), 6, -1):
+        font.setPixelSize(size)
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(widest) + 4, metrics.height()
+        if width <= cell - 4 and height <= cell // 2 - 2:
+            break
+    else:
+        return None, []
+    chips = []
+    for rect, tag in zip(rects, tags):
+        width = metrics.horizontalAdvance(tag) + 4
+        chips.append((QRect(rect.right() - width - 1, rect.bottom() - height - 1, width, height), tag))
+    return font, chips

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 from PyQt6.QtCore import QPoint, QRect, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PyQt6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-from convviz.ui.studio.grid_render import render_grid
+from convviz.ui.studio.grid_render import render_grid, tag_chips
 
 HIGHLIGHT = QColor("#e8710a")
 WINNER = QColor("#c0392b")
@@ -237,20 +237,22 @@ class GridView(QWidget):
             rect = QRectF(self.cell_rect(*self._winner)).adjusted(2.5, 2.5, -2.5, -2.5)
             painter.drawEllipse(rect)
 
+    def tag_layout(self) -> tuple[QFont | None, list[tuple[QRect, str]]]:
+        """(font, [(chip, tag)]) of the weight tags: each chip inside its own cell, or none at all."""
+        if self._tags is None or self._window is None or self._cell < 30:
+            return None, []
+        rects = [self.cell_rect(int(row), int(col)) for row, col in self._window]
+        return tag_chips(self._tags, rects, self._cell, self.font())
+
     def _paint_tags(self, painter: QPainter) -> None:
-        font = QFont(self.font())
-        font.setPixelSize(max(9, min(13, int(self._cell * 0.24))))
+        font, chips = self.tag_layout()
+        if font is None:
+            return
         painter.setFont(font)
-        metrics = QFontMetrics(font)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for (row, col), tag in zip(self._window, self._tags):
-            rect = self.cell_rect(int(row), int(col))
-            width, height = metrics.horizontalAdvance(tag) + 4, metrics.height()
-            chip = QRect(rect.right() - width - 2, rect.bottom() - height - 2, width, height)
+        for chip, tag in chips:
             painter.fillRect(chip, HIGHLIGHT)
             painter.setPen(QColor("#ffffff"))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag)
-            painter.setPen(Qt.PenStyle.NoPen)
 
     # ----- mouse -----
     def mousePressEvent(self, event) -> None:  # noqa: N802

@@ -10,8 +10,8 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.arithmetic import effective_kernel
-from convviz.core.studio_text import padding_sides, plural
 from convviz.core.studio import StudioResult
+from convviz.core.studio_text import padding_sides, plural
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.grid_view import GridView
