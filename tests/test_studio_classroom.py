@@ -180,3 +180,57 @@ def test_weight_badges_stay_inside_their_own_cells(tab, qtbot, size):
         assert tag == "×−0.125" and cell.contains(chip), (chip, cell)
     for i, (a, _) in enumerate(chips):
         assert not any(a.intersects(b) for b, _ in chips[i + 1:])
+
+
+def _window_with_tabs(qtbot):
+    from PyQt6.QtWidgets import QMainWindow, QTabWidget, QWidget
+
+    configure_pyqtgraph()
+    window, tabs = QMainWindow(), QTabWidget()
+    studio = StudioTab()
+    tabs.addTab(studio, "Studio")
+    tabs.addTab(QWidget(), "Training")
+    window.setCentralWidget(tabs)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window, tabs, studio
+
+
+def test_arrow_keys_step_from_launch_and_ctrl_tab_still_changes_tabs(qtbot):
+    from PyQt6.QtWidgets import QApplication
+
+    window, tabs, studio = _window_with_tabs(qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert tabs.currentIndex() == 0 and studio.state.index == 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    assert studio.state.index == 0
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tabs.currentIndex() == 1)
+    qtbot.keyClick(tabs.tabBar(), Qt.Key.Key_Left)  # the tab bar itself: arrows change tabs as usual
+    qtbot.waitUntil(lambda: tabs.currentIndex() == 0)
+    qtbot.waitUntil(lambda: studio.isAncestorOf(QApplication.focusWidget()) or QApplication.focusWidget() is studio)
+
+
+def test_kernel_edits_undo_and_redo_with_the_keys(tab, qtbot):
+    start = tab.state.settings.kernel.copy()
+    tab.canvas.kernel_view.valueEdited.emit(0, 0, 7)
+    _pick_preset(tab, "sobel-x")
+    sobel = tab.state.settings.kernel.copy()
+    tab.setFocus()
+    qtbot.waitUntil(tab.hasFocus)
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl)
+    assert tab.state.settings.kernel[0, 0] == 7 and tab.state.settings.kernel_preset == "custom"
+    assert tab.canvas.kernel_view.values[0, 0] == 7
+    qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl)
+    assert np.array_equal(tab.state.settings.kernel, start) and tab.state.settings.kernel_preset == "seed"
+    assert tab.controls.preset.currentData() == "seed"
+    qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl | shift)
+    qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl | shift)
+    assert np.array_equal(tab.state.settings.kernel, sobel) and tab.controls.preset.currentData() == "sobel-x"
+    qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl | shift)
+    assert "Nothing to redo" in tab.message_bar.text

@@ -30,6 +30,8 @@ class StudioState(QObject):
         self._kernel_draws = 0  # each pick of the random preset draws a new kernel
         self.transpose_as_conv = False  # transposed kind: play the equivalent stride-1 convolution
         self.tutorial_layer: int | None = None  # which tutorial Conv2D is loaded, if one is
+        self._undo: list[tuple] = []  # (kernel, preset) before each kernel edit
+        self._redo: list[tuple] = []
 
     # ----- settings -----
     def update(self, **changes) -> None:
@@ -189,7 +191,7 @@ class StudioState(QObject):
         if name == "random" and size is None:  # picked (again) from the menu: new values
             self._kernel_draws += 1
         seed = self._kernel_draws if name == "random" else 0
-        self.update(kernel=kernel_preset(name, (kh, kw), seed), kernel_preset=name)
+        self._set_kernel(kernel_preset(name, (kh, kw), seed), name)
         return note
 
     def set_kernel_size(self, kh: int, kw: int) -> str | None:
@@ -198,8 +200,7 @@ class StudioState(QObject):
         sizes = preset_sizes(name) if name != CUSTOM else ()
         if sizes is None or (sizes and kh == kw and kh in sizes):
             return self.apply_preset(name, (kh, kw))
-        kernel = resize_kernel(self.settings.kernel, (kh, kw))
-        self.update(kernel=kernel, kernel_preset=CUSTOM)
+        self._set_kernel(resize_kernel(self.settings.kernel, (kh, kw)), CUSTOM)
         if name != CUSTOM:
             return f"{KERNEL_PRESETS[name]} does not exist at {kh}×{kw}: its values were kept around the centre (custom kernel)."
         return None
@@ -213,7 +214,32 @@ class StudioState(QObject):
         else:
             kernel = kernel.astype(np.float64)
         kernel[row, col] = value
-        self.update(kernel=kernel, kernel_preset=CUSTOM)
+        self._set_kernel(kernel, CUSTOM)
+
+    # ----- kernel history -----
+    def _set_kernel(self, kernel: np.ndarray, preset: str) -> None:
+        """Change the kernel, remembering the one before for :meth:`undo_kernel`."""
+        before = (self.settings.kernel, self.settings.kernel_preset)
+        if preset != before[1] or not np.array_equal(kernel, before[0]):
+            self._undo.append(before)
+            self._redo.clear()
+        self.update(kernel=kernel, kernel_preset=preset)
+
+    def _swap_kernel(self, source: list, target: list) -> bool:
+        if not source:
+            return False
+        target.append((self.settings.kernel, self.settings.kernel_preset))
+        kernel, preset = source.pop()
+        self.update(kernel=kernel, kernel_preset=preset)
+        return True
+
+    def undo_kernel(self) -> bool:
+        """Go back to the kernel before the last edit (preset, size or value); False when there is none."""
+        return self._swap_kernel(self._undo, self._redo)
+
+    def redo_kernel(self) -> bool:
+        """Redo the kernel edit last undone; False when there is none."""
+        return self._swap_kernel(self._redo, self._undo)
 
     # ----- steps -----
     @property

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from convviz.core.errors import first_line
@@ -62,8 +63,30 @@ class StudioTab(QWidget):
         self.depth_canvas.asConvolutionToggled.connect(self.state.set_transpose_as_conv)
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
+        self._add_shortcuts()
         self._on_changed()
         self._on_step(self.state.index)
+
+    def _add_shortcuts(self) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo kernel edits anywhere in the tab."""
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (("Ctrl+Z", self._undo), ("Ctrl+Shift+Z", self._redo), ("Ctrl+Y", self._redo)):
+            QShortcut(QKeySequence(keys), self, slot, context=context)
+
+    def _undo(self) -> None:
+        if not self.state.undo_kernel():
+            self.message_bar.show_info("Nothing to undo: the kernel has not been edited.")
+
+    def _redo(self) -> None:
+        if not self.state.redo_kernel():
+            self.message_bar.show_info("Nothing to redo.")
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """Take the keyboard when the tab shows, so ←/→ step at once (Ctrl+Tab still changes tabs)."""
+        super().showEvent(event)
+        focused = QApplication.focusWidget() or self.window().focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_layout(self) -> None:
         scroll = QScrollArea()
