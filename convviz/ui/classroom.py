@@ -6,8 +6,7 @@ the settings that come back on the next launch (the app does it, tests ask for i
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
 
 from convviz.ui.app_settings import WindowMemory, restore_window
@@ -35,6 +34,17 @@ def _scroll_when_too_small(window: QMainWindow) -> None:
     scroll.setWidgetResizable(True)
     scroll.setWidget(central)
     window.setCentralWidget(scroll)
+
+
+def _fit_screen(window: QMainWindow) -> None:
+    # The window's default size is for a desktop monitor; on a projector it starts at the screen's size.
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    width = max(MINIMUM_SIZE[0], min(window.width(), available.width()))
+    height = max(MINIMUM_SIZE[1], min(window.height(), available.height()))
+    window.resize(width, height)
 
 
 def _action(window: QMainWindow, text: str, keys, run) -> QAction:
@@ -73,6 +83,7 @@ def _add_help_items(window: QMainWindow, menu: QMenu) -> None:
 def make_classroom_ready(window: QMainWindow) -> None:
     """Give ``window`` a projector-sized minimum, zoom and theme in View, the tour and shortcuts in Help."""
     window.setMinimumSize(*MINIMUM_SIZE)
+    _fit_screen(window)
     _scroll_when_too_small(window)
     window.zoom = zoom_level()
     window.theme = Theme(window)

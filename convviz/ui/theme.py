@@ -101,6 +101,16 @@ def recolour_plots(look: str, roots: list[QWidget] | None = None) -> None:
         for view in views:
             view.setBackground(background)
             for item in view.items():
-                if isinstance(item, pg.AxisItem):
-                    item.setPen(foreground)
-                    item.setTextPen(foreground)
+                _recolour_item(pg, item, background, foreground)
+
+
+def _recolour_item(pg, item, background: str, foreground: str) -> None:
+    # Axes, titles and legends take their colours when made; existing ones are told again.
+    if isinstance(item, pg.AxisItem):
+        item.setPen(foreground)
+        item.setTextPen(foreground)
+    elif isinstance(item, pg.LabelItem) and item.text:
+        item.setText(item.text, color=foreground)
+    elif isinstance(item, pg.LegendItem):
+        item.setLabelTextColor(foreground)
+        item.setBrush(pg.mkBrush(background).color().lighter(115))
