@@ -118,6 +118,7 @@ class Run:
         return late[during] if training else late[~during]
 
     def rate(self) -> float:
+        """Median samples/s of the epochs after the first, as the child measured them."""
         return statistics.median(rate for epoch, rate in self.rates.items() if epoch > 0)
 
 
@@ -220,6 +221,7 @@ def _p99(values) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Measure and print the table (``--json``: one JSON object)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="short runs for the memory figure (100: the soak)")
     parser.add_argument("--epochs", type=int, default=3)
