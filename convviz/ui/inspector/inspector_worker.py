@@ -70,9 +70,7 @@ class InspectorModel:
         """Load a ``.keras`` file (safe mode) and inspect it."""
         from pathlib import Path
 
-        from convviz.training.storage import load_model
-
-        return self.adopt(load_model(path), Path(path).name)
+        return self.adopt(_load_in_python_thread(path), Path(path).name)
 
     def compute(self, request: int, image) -> Inspection | None:
         """Run the model on one image (already shaped like its input); None without a model."""
@@ -113,6 +111,33 @@ class Explanation:
     layer_index: int | None
     cam: np.ndarray
     saliency: np.ndarray
+
+
+def _load_in_python_thread(path: str):
+    """Load a ``.keras`` file in a short-lived Python thread (this job waits for it).
+
+    A model Keras loads inside a QThread later crashes TensorFlow's eager convolution in the
+    gradient (Grad-CAM) with a segmentation fault (Keras 3.15 / TF 2.21); loaded in a Python
+    thread, or the GUI thread, the same model works in the QThread. Errors are re-raised here.
+    """
+    import threading
+
+    from convviz.training.storage import load_model
+
+    outcome: dict = {}
+
+    def load() -> None:
+        try:
+            outcome["model"] = load_model(path)
+        except Exception as exc:  # handed to the job, which reports it as usual
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=load, name="inspector-load")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["model"]
 
 
 class InspectorJobs:
