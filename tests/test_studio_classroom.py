@@ -234,3 +234,64 @@ def test_kernel_edits_undo_and_redo_with_the_keys(tab, qtbot):
     assert np.array_equal(tab.state.settings.kernel, sobel) and tab.controls.preset.currentData() == "sobel-x"
     qtbot.keyClick(tab, Qt.Key.Key_Z, ctrl | shift)
     assert "Nothing to redo" in tab.message_bar.text
+
+
+def _cell_point(view, index, row, col):
+    from PyQt6.QtCore import QPoint
+
+    tile, cell = view.tile_of(index), view._cells[index]
+    (t, _), (l, _) = view.pads
+    return QPoint(tile.x() + (col + l) * cell + cell // 2, tile.y() + (row + t) * cell + cell // 2), cell
+
+
+def test_clicking_an_output_cell_in_depth_jumps_to_its_step(tab, qtbot):
+    _photo(tab, size=8, filters=2)
+    view = tab.depth_canvas.output_view
+    point, _ = _cell_point(view, 1, 2, 3)  # filter 2's small map
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("conv", 2, 3, 1))
+    assert tab.state.current()[1].position == (2, 3) and "filter 2 of 2" in tab.depth_canvas.step_label.text()
+    _choose(tab.controls.depth.kind, "separable")
+    point, _ = _cell_point(view, 0, 1, 1)
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("depthwise", 1, 1, 0))
+
+
+def test_numbers_in_depth_are_drawn_only_at_a_readable_size_and_the_value_shows_on_hover(tab, qtbot):
+    from PyQt6.QtGui import QFontMetrics
+
+    from convviz.ui.studio.tile_render import MIN_NUMBER_PX, volume_font
+    from convviz.ui.studio.value_format import format_value
+
+    assert volume_font(np.full((1, 3, 3), 4683.0), 22, tab.font()) is None  # 4 digits do not fit 22 px
+    _photo(tab, size=8, filters=2)
+    view = tab.depth_canvas.output_view
+    assert view.maps.max() >= 1000
+    for cell in set(view._cells):
+        font = volume_font(view.maps, cell, view.font())
+        if font is not None:
+            widest = max(QFontMetrics(font).horizontalAdvance(format_value(v)) for v in view.maps.ravel())
+            assert font.pixelSize() >= MIN_NUMBER_PX and widest <= cell - 4
+    point, _ = _cell_point(view, 1, 0, 2)
+    from PyQt6.QtCore import QEvent, QPointF
+    from PyQt6.QtGui import QMouseEvent
+    from PyQt6.QtWidgets import QApplication
+
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(point), view.mapToGlobal(QPointF(point)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view, move)  # QTest.mouseMove only moves the cursor on the offscreen platform
+    expected = f"filter 2 [0, 2] = {format_value(view.maps[1, 0, 2])}"
+    qtbot.waitUntil(lambda: view.toolTip() == expected)
+
+
+def test_photo_slices_are_tinted_red_green_and_blue(tab, qtbot):
+    _photo(tab, size=8, channels=4, filters=1)
+    view = tab.depth_canvas.input_view
+    assert view.tints == ("red", "green", "blue", "grey")
+    image = view.grab().toImage()
+    for index, strongest in enumerate("rgb"):
+        row, col = np.unravel_index(np.argmax(view.maps[index]), view.maps.shape[1:])
+        point, cell = _cell_point(view, index, row, col)
+        colour = image.pixelColor(point.x() - cell // 2 + 3, point.y() - cell // 2 + 3)
+        rgb = dict(zip("rgb", (colour.red(), colour.green(), colour.blue())))
+        assert rgb[strongest] > max(v for k, v in rgb.items() if k != strongest) + 20, (index, rgb)

@@ -18,6 +18,7 @@ from convviz.ui.studio.depth_arith import channel_label
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.studio_canvas import MapPanel, _operator
+from convviz.ui.studio.tile_render import CHANNEL_TINTS
 from convviz.ui.studio.volume_view import Highlights, VolumeView
 
 KIND_SENTENCES = {
@@ -39,6 +40,7 @@ class DepthCanvas(QWidget):
     """Volumes, the current filter, the arithmetic and the numbers of a :class:`StudioResult` in depth."""
 
     filterChosen = pyqtSignal(int)
+    outputCellClicked = pyqtSignal(str, int, int, int)  # stage on show, filter, row, col
     asConvolutionToggled = pyqtSignal(bool)
 
     def __init__(self, parent: QWidget | None = None, with_formulas: bool = True) -> None:
@@ -84,6 +86,7 @@ class DepthCanvas(QWidget):
         self.setStyleSheet("DepthCanvas { background: #ffffff; }")
         self.filter_spin.valueChanged.connect(lambda v: self.filterChosen.emit(v - 1))
         self.as_conv.toggled.connect(self.asConvolutionToggled.emit)
+        self.output_view.cellClicked.connect(self._output_clicked)
         self.result: StudioResult | None = None
         self._loaded: tuple | None = None
 
@@ -112,6 +115,10 @@ class DepthCanvas(QWidget):
             self.overlap_view.set_volume(overlaps[None], ("stamps",))
             pattern = "checkerboard" if result.transposed.uneven else "even"
             self.overlap_panel.title.setText(f"Stamps per cell\n{overlaps.min()}–{overlaps.max()}: {pattern}")
+
+    def _output_clicked(self, flt: int, row: int, col: int) -> None:
+        if self._loaded is not None:
+            self.outputCellClicked.emit(self._loaded[0], flt, row, col)
 
     # ----- one stage's maps -----
     def _stage_maps(self, stage: str):
@@ -150,7 +157,9 @@ class DepthCanvas(QWidget):
         what = "zero-inserted input" if stage == "equivalent" else "depthwise maps" if stage == "pointwise" \
             else "Input"
         self.input_panel.title.setText(f"{what} {shape}{pad_text}\n{r.caption if stage != 'pointwise' else ''}")
-        self.input_view.set_volume(maps, names, pads, shaded=shaded)
+        photo = r.settings.input_kind == "photo" and stage != "pointwise"
+        tints = [CHANNEL_TINTS.get(name, "grey") for name in names] if photo else None
+        self.input_view.set_volume(maps, names, pads, shaded=shaded, tints=tints)
         out_maps = as_maps(out, one_d)
         self.output_view.set_volume(out_maps, out_names or [f"filter {f + 1}" for f in range(len(out_maps))],
                                     focus_mode=not one_d)

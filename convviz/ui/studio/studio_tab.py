@@ -60,6 +60,7 @@ class StudioTab(QWidget):
         self.canvas.input_view.cellDragged.connect(self._paint)
         self.canvas.output_view.cellPressed.connect(self._jump_to_output_cell)
         self.depth_canvas.filterChosen.connect(self.state.jump_to_filter)
+        self.depth_canvas.outputCellClicked.connect(self._jump_to_depth_cell)
         self.depth_canvas.asConvolutionToggled.connect(self.state.set_transpose_as_conv)
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
@@ -155,6 +156,19 @@ class StudioTab(QWidget):
         output = self.state.result.output
         if output is not None and not self.state.result.in_depth:
             self.state.set_step(row * output.shape[1] + col)
+
+    def _jump_to_depth_cell(self, stage: str, flt: int, row: int, col: int) -> None:
+        """Go to the step that writes the clicked output cell (a stamped output cell has no one step)."""
+        result = self.state.result
+        if stage == "transpose" or result.error:
+            return
+        if stage == "equivalent":
+            _, _, cells, _ = self.state.filter_layout()
+            self.state.set_step(flt * cells + row * result.output.shape[1] + col)
+        elif result.settings.kind == "conv1d":
+            self.state.set_step(result.step_index(stage, col, None, flt))
+        else:
+            self.state.set_step(result.step_index(stage, row, col, flt))
 
     # ----- keyboard -----
     def keyPressEvent(self, event) -> None:  # noqa: N802

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PyQt6.QtCore import QRect, QRectF, Qt
+from PyQt6.QtCore import QRect, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-from convviz.ui.studio.tile_render import render_tile
+from convviz.ui.studio.tile_render import render_tile, volume_font
+from convviz.ui.studio.value_format import format_value
 
 TITLE_H, GAP, MAX_CELL = 15, 6, 40
 WINDOW = QColor(234, 88, 12)
@@ -55,6 +56,8 @@ def fit_tiles(count: int, rows: int, cols: int, width: int, height: int,
 class VolumeView(QWidget):
     """Slices (C, H, W) with titles; ``focus`` mode draws one slice large and the others small."""
 
+    cellClicked = pyqtSignal(int, int, int)  # slice, row, col of a real cell
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -69,20 +72,25 @@ class VolumeView(QWidget):
         self._cells: list[int] = []
         self._titled: list[bool] = []
         self._pixmaps: dict = {}
+        self._fonts: dict = {}  # cell px -> the numbers' font for every slice (None: colour only)
+        self.tints: tuple | None = None
+        self.setMouseTracking(True)
 
     # ----- data -----
     def set_volume(self, maps: np.ndarray, names, pads=((0, 0), (0, 0)), focus_mode: bool = False,
-                   shaded: np.ndarray | None = None) -> None:
+                   shaded: np.ndarray | None = None, tints=None) -> None:
         """Show ``maps`` (C, H, W) titled ``names``, ringed by ``pads``; ``shaded`` (H+pads, W+pads)
-        marks cells drawn pale (inserted zeros)."""
+        marks cells drawn pale (inserted zeros); ``tints`` (one TINTS key per slice) colour slices."""
         maps = np.asarray(maps, dtype=np.float64)
+        tints = tuple(tints) if tints is not None else None
         same = (maps.shape == self.maps.shape and pads == self.pads and shaded is None and self.shaded is None
-                and np.array_equal(maps, self.maps))
-        self.maps = maps
+                and tints == self.tints and np.array_equal(maps, self.maps))
+        self.maps, self.tints = maps, tints
         self.names, self.pads, self.focus_mode, self.shaded = tuple(names), pads, focus_mode, shaded
         self.highlights = Highlights()
         if not same:  # an unchanged input keeps its slices: a stride change redraws the output only
             self._pixmaps.clear()
+            self._fonts.clear()
         self._layout()
         self.update()
 
@@ -141,7 +149,10 @@ class VolumeView(QWidget):
     def _pixmap(self, index: int, cell: int):
         key = (index, cell)
         if key not in self._pixmaps:
-            self._pixmaps[key] = render_tile(self.maps[index], self.pads, cell, self.font(), self.shaded)
+            if cell not in self._fonts:
+                self._fonts[cell] = volume_font(self.maps, cell, self.font())
+            tint = self.tints[index] if self.tints and index < len(self.tints) else None
+            self._pixmaps[key] = render_tile(self.maps[index], self.pads, cell, self._fonts[cell], self.shaded, tint)
         return self._pixmaps[key]
 
     # ----- painting -----
@@ -218,6 +229,37 @@ class VolumeView(QWidget):
             painter.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
             painter.drawRect(QRect(tile.x() + left * cell - 1, tile.y() + top * cell - 1,
                                    (right - left + 1) * cell + 2, (bottom - top + 1) * cell + 2))
+
+    # ----- mouse -----
+    def cell_at(self, pos) -> tuple[int, int, int] | None:
+        """(slice, row, col) of the real cell under widget point ``pos``, or None (padding, gaps)."""
+        (t, _), (l, _) = self.pads
+        x, y = int(pos.x()), int(pos.y())
+        for index, tile in enumerate(self._tiles):
+            if tile is None or not tile.contains(x, y):
+                continue
+            cell = self._cells[index]
+            row, col = (y - tile.y()) // cell - t, (x - tile.x()) // cell - l
+            if 0 <= row < self.maps.shape[1] and 0 <= col < self.maps.shape[2]:
+                return index, row, col
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        """Report a click on a real cell."""
+        hit = self.cell_at(event.position())
+        if hit is not None:
+            self.cellClicked.emit(*hit)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        """The value under the pointer as a tooltip (cells too small for numbers have it only here)."""
+        hit = self.cell_at(event.position())
+        self.setToolTip("" if hit is None else self.cell_text(*hit))
+
+    def cell_text(self, index: int, row: int, col: int) -> str:
+        """A cell named for people: ``R [3, 4] = 120`` (1-D maps: ``[4]``)."""
+        name = self.names[index] if index < len(self.names) else str(index)
+        where = f"[{col}]" if self.maps.shape[1] == 1 else f"[{row}, {col}]"
+        return f"{name} {where} = {format_value(self.maps[index, row, col])}"
 
     def tile_of(self, index: int) -> QRect | None:
         """Where slice ``index`` is drawn (tests and tooltips)."""
