@@ -295,3 +295,43 @@ def test_photo_slices_are_tinted_red_green_and_blue(tab, qtbot):
         colour = image.pixelColor(point.x() - cell // 2 + 3, point.y() - cell // 2 + 3)
         rgb = dict(zip("rgb", (colour.red(), colour.green(), colour.blue())))
         assert rgb[strongest] > max(v for k, v in rgb.items() if k != strongest) + 20, (index, rgb)
+
+
+def _inputs_without_tooltips(tab):
+    from PyQt6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QScrollBar
+
+    widgets = [w for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QAbstractSlider) for w in tab.findChildren(cls)]
+    return [w for w in widgets if w.isEnabled() and not isinstance(w, QScrollBar) and not w.toolTip().strip()]
+
+
+def test_every_enabled_control_has_a_tooltip(tab, qtbot):
+    assert _inputs_without_tooltips(tab) == []
+    tab.controls.padding.setCurrentText("explicit")
+    tab.controls.pool_box.setChecked(True)
+    tab.controls.link_axes.setChecked(False)
+    assert _inputs_without_tooltips(tab) == []
+    _photo(tab, size=8)
+    for kind in ("depthwise", "transposed", "conv1d"):
+        _choose(tab.controls.depth.kind, kind)
+        assert _inputs_without_tooltips(tab) == [], kind
+
+
+def test_what_is_notes_explain_with_the_current_numbers(tab, qtbot):
+    _choose(tab.controls.input_kind, "random")
+    tab.controls.input_size.setValue(16)
+    tab.controls.padding.setCurrentText("same")
+    tab.controls.stride.setValue(2)
+    info = tab.controls.info
+    assert set(info) == {"padding", "stride", "dilation", "pooling", "filters", "channels"}
+    qtbot.waitUntil(lambda: "Stride 2: the window jumps 2 cells" in info["stride"].toolTip())
+    assert "16 input rows give 8 output rows" in info["stride"].toolTip()
+    assert "Padding same" in info["padding"].toolTip()
+    qtbot.mouseClick(info["stride"], Qt.MouseButton.LeftButton)
+    assert tab.message_bar.level == "info" and "16 input rows give 8 output rows" in tab.message_bar.text
+    tab.controls.dilation.setValue(2)
+    assert "Dilation 2" in info["dilation"].toolTip() and "reach over 5 input rows" in info["dilation"].toolTip()
+    tab.controls.pool_box.setChecked(True)
+    assert "giving 4×4" in info["pooling"].toolTip()
+    _photo(tab, size=8, channels=3, filters=4)
+    assert "Filters 4" in info["filters"].toolTip() and "Input depth 3" in info["channels"].toolTip()
+    assert "(R, G, B)" in info["channels"].toolTip()

@@ -16,6 +16,7 @@ from convviz.arithmetic.presets import KERNEL_PRESETS
 from convviz.core.studio import CUSTOM, INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
 from convviz.ui.studio.control_helpers import hint as _hint, pair as _pair, spin as _spin
 from convviz.ui.studio.depth_controls import DepthControls
+from convviz.ui.studio.info_notes import add_info_buttons
 from convviz.ui.studio.studio_state import StudioState
 from convviz.ui.studio.value_format import axis_value
 
@@ -39,6 +40,11 @@ class ControlsPanel(QWidget):
         layout.addWidget(self._conv_group())
         layout.addWidget(self._pool_group())
         layout.addStretch(1)
+        self.info = add_info_buttons(state, {
+            "padding": self.padding, "stride": self.stride, "dilation": self.dilation, "pooling": self.pool_mode,
+            "filters": self.depth.filters, "channels": self.depth.in_channels})
+        for button in self.info.values():
+            button.explained.connect(self.noted)
         state.changed.connect(self.sync)
         self.sync()
 

@@ -39,6 +39,7 @@ class TransportBar(QWidget):
         self.forward_button = _button(_ICON.SP_MediaSeekForward, "Step forward (→)")
         self.end_button = _button(_ICON.SP_MediaSkipForward, "Jump to the last step (End)")
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber.setToolTip("Drag to go to any step of the animation.")
         self.scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scrubber.setMinimumWidth(120)
         self.speed = QSpinBox()

@@ -1,0 +1,157 @@
+"""Small "?" buttons beside the studio's settings: "What is stride?" with the numbers on show.
+
+The button's tooltip explains the setting in one or two sentences using the current
+settings and sizes ("Stride 2: the window jumps 2 cells, so 16 input rows give 8 output
+rows"); a click writes the same text in the message bar. Texts follow the state.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import QFormLayout, QHBoxLayout, QToolButton, QWidget
+
+from convviz.core.studio_text import padding_sides, plural
+from convviz.ui.studio.value_format import axis_value
+
+TOPICS = ("padding", "stride", "dilation", "pooling", "filters", "channels")
+
+
+def _rows(result) -> tuple[int, int, int]:
+    """(input rows, kernel rows, output rows) along the first axis (a sequence's length for conv1d)."""
+    one_d = result.settings.kind == "conv1d"
+    kernel = result.settings.kernel.shape[1 if one_d else 0]
+    if result.output is None:
+        return result.x.shape[0], kernel, 0
+    return result.x.shape[0], kernel, result.output.shape[0]
+
+
+def _padding(result) -> str:
+    s = result.settings
+    (t, b), (l, r) = result.pads
+    rows, _, out = _rows(result)
+    mode = s.padding if isinstance(s.padding, str) else "explicit"
+    if not (t or b or l or r):
+        return (f"Padding {mode}: no zeros are added, so the kernel only visits places where it fits "
+                f"whole: {rows} input rows give {out} output rows.")
+    return (f"Padding {mode}: zeros around the input ({padding_sides(result.pads)}), so the kernel can also "
+            f"centre on border cells: {rows} input rows + {t + b} padding rows give {out} output rows.")
+
+
+def _stride(result) -> str:
+    s = axis_value(result.settings.stride, 1 if result.settings.kind == "conv1d" else 0)
+    rows, _, out = _rows(result)
+    return (f"Stride {s}: the window jumps {plural(s, 'cell')} between steps, so {rows} input rows give "
+            f"{out} output rows.")
+
+
+def _dilation(result) -> str:
+    d = axis_value(result.settings.dilation, 1 if result.settings.kind == "conv1d" else 0)
+    _, k, _ = _rows(result)
+    span = d * (k - 1) + 1
+    return (f"Dilation {d}: the kernel's taps are {plural(d, 'cell')} apart, so its {k} rows of weights "
+            f"reach over {span} input rows (a wider view, no more weights).")
+
+
+def _pooling(result) -> str:
+    s = result.settings
+    if not s.pool or result.pooled is None:
+        return ("Pooling: a small window slides over the convolution's output and keeps one number per "
+                "window (its max, average or sum); tick the box to see it with these maps.")
+    out, pooled = result.output.shape, result.pooled.shape
+    return (f"Pooling {s.pool_mode} {s.pool_size}×{s.pool_size}, stride {s.effective_pool_stride}: each "
+            f"window of the {out[0]}×{out[1]} output becomes one number, giving {pooled[0]}×{pooled[1]}.")
+
+
+def _filters(result) -> str:
+    s = result.settings
+    channels = result.volume.shape[-1]
+    if s.kind == "depthwise":
+        return (f"Filters: a depthwise layer has no free choice: each of the {plural(channels, 'input channel')} "
+                f"gets {s.depth_multiplier} kernel(s) of its own, so {channels * s.depth_multiplier} output maps.")
+    reads = channels // max(s.groups, 1)
+    return (f"Filters {s.filters}: each filter holds one kernel slice per input channel it reads ({reads}) "
+            f"and makes one output map, so the output has {plural(s.filters, 'channel')}.")
+
+
+def _channels(result) -> str:
+    s = result.settings
+    channels = result.volume.shape[-1]
+    names = ", ".join(result.channel_names[:6]) if result.channel_names else ""
+    named = f" ({names})" if names else ""
+    if s.kind in ("depthwise", "separable"):
+        return (f"Input depth {channels}: the input is {plural(channels, 'slice')}{named}; a depthwise stage "
+                f"convolves each slice on its own, no sum across them.")
+    reads = channels // max(s.groups, 1)
+    return (f"Input depth {channels}: the input is {plural(channels, 'slice')}{named}; each filter reads "
+            f"{reads} of them and adds their {reads} dot products into one number per cell.")
+
+
+EXPLAIN = {"padding": _padding, "stride": _stride, "dilation": _dilation, "pooling": _pooling,
+           "filters": _filters, "channels": _channels}
+
+
+def explain(topic: str, result) -> str:
+    """What ``topic`` (one of TOPICS) does, written with the numbers of ``result``."""
+    if result.error or result.output is None:
+        return f"{topic.capitalize()}: change the settings first: {result.error or 'there is no output'}."
+    return EXPLAIN[topic](result)
+
+
+class InfoButton(QToolButton):
+    """A small "?" whose tooltip explains ``topic`` with the current numbers; a click says it too."""
+
+    explained = pyqtSignal(str)
+
+    def __init__(self, topic: str, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.topic, self.state = topic, state
+        self.setText("?")  # "ⓘ" is missing from many fonts (a box on a bare Linux)
+        self.setFixedSize(18, 18)
+        self.setStyleSheet("QToolButton { border: 1px solid #93c5fd; border-radius: 9px; color: #1d4ed8;"
+                           " font-weight: 700; font-size: 8pt; background: #eff6ff; }")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(f"What is {topic}?")
+        self.clicked.connect(lambda: self.explained.emit(self.text_now()))
+        state.changed.connect(self.refresh)
+        self.refresh()
+
+    def text_now(self) -> str:
+        """The explanation for the state on show."""
+        return explain(self.topic, self.state.result)
+
+    def refresh(self) -> None:
+        """Rewrite the tooltip for the new settings."""
+        self.setToolTip(f"What is {self.topic}? {self.text_now()}")
+
+
+def _row_of(form: QFormLayout, widget: QWidget) -> int:
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        if item is not None and (item.widget() is widget or (item.layout() and item.layout().indexOf(widget) >= 0)):
+            return row
+    raise ValueError(f"{widget!r} is not a field of this form")
+
+
+def beside_label(widget: QWidget, button: InfoButton) -> None:
+    """Put ``button`` right after the label of the form row that holds ``widget``."""
+    form = widget.parentWidget().layout()
+    row = _row_of(form, widget)
+    label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+    form.removeWidget(label)
+    box = QWidget()
+    line = QHBoxLayout(box)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(2)
+    line.addWidget(label)
+    line.addWidget(button)
+    line.addStretch(1)
+    form.setWidget(row, QFormLayout.ItemRole.LabelRole, box)
+
+
+def add_info_buttons(state, fields: dict[str, QWidget]) -> dict[str, InfoButton]:
+    """One :class:`InfoButton` per topic, beside the label of its field's row."""
+    buttons = {}
+    for topic, widget in fields.items():
+        buttons[topic] = InfoButton(topic, state)
+        beside_label(widget, buttons[topic])
+    return buttons
