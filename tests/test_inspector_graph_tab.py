@@ -202,7 +202,7 @@ def test_a_depthwise_cell_clicked_in_mobilenet_replays_and_traces_its_field(qtbo
 def test_grad_cam_on_show_is_the_cores_for_the_predicted_and_a_chosen_class(qtbot, tabs):
     tab, model, core = loaded(qtbot, tabs, "mobilenet")
     with qtbot.waitSignal(tab.explained, timeout=30000):
-        tab.show_test_digit(3)  # any new input: the explanation follows it
+        tab.input.show_test_sample(3)  # any new input: the explanation follows it
     image = tab.model_input()
     assert tab.cam.choice() == (None, core.default_cam_layer())
     np.testing.assert_allclose(tab.cam.cam, core.grad_cam(image), rtol=1e-4, atol=1e-5)

@@ -142,7 +142,7 @@ def test_class_names_saved_with_a_model_come_back_in_the_inspector(qtbot, tab, m
     path = save_model(model, tmp_path / "named.keras", class_names=names)
     assert class_names_path(path).name == "named.classes.json"
     assert read_class_names(path) == names
-    with qtbot.waitSignal(tab.inspected, timeout=30000):
+    with qtbot.waitSignal(tab.explained, timeout=30000):  # Grad-CAM on a model loaded from a file
         tab.load_model_file(str(path))
     assert tab.class_names == names
     assert tab.cam.class_box.itemText(3) == "2: two"

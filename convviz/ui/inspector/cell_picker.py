@@ -18,8 +18,8 @@ def describe_value(view, index: int, value: float, class_name: str | None) -> st
     """One sentence on value ``index`` of a layer whose output is a vector."""
     name = safe_name(view.name)
     if class_name is not None:
-        return (f"{name} ({view.kind}) value {index} = {value:.6g}: the model's score for class "
-                f"{index} ({safe_name(class_name)}).")
+        named = "" if class_name == str(index) else f" ({safe_name(class_name)})"
+        return f"{name} ({view.kind}) value {index} = {value:.6g}: the model's score for class {index}{named}."
     if view.kind == "Flatten":
         return f"{name} (Flatten) value {index} = {value:.6g}: one cell of the maps before it, laid out in a row."
     return f"{name} ({view.kind}) value {index} = {value:.6g}, computed from every value of the layer before."
@@ -57,8 +57,7 @@ class CellPicker(QObject):
             self.field_label.setText(f"Input pixel ({row}, {col}), channel {channel} = {value:.4g}")
             tab.replay_panel.show_note("An input pixel: nothing was computed to make it.")
             return
-        if layer not in tab.maps.shown:
-            tab.overview.choose_layer(layer)  # its block's maps, so the marker can be seen
+        tab.overview.choose_layer(layer)  # its row, and its block's maps so the marker can be seen
         picked = self.picked
         job = tab.jobs.receptive_fields(layer, (row, col))
         tab.run(job, lambda masks: self._field(picked, masks))

@@ -164,10 +164,6 @@ class InspectorTab(QWidget):
         return self.class_names[index] if 0 <= index < len(self.class_names) else str(index)
 
     # ----- input -----
-    def show_test_digit(self, index: int) -> None:
-        """Show held-out test sample ``index`` and its true label."""
-        self.input.show_test_sample(index)
-
     def open_image(self, path: str) -> bool:
         """Use the image at ``path`` as input; a bad file is one line in the message bar (input kept)."""
         try:
@@ -243,7 +239,8 @@ class InspectorTab(QWidget):
 
     def _computed(self, inspection) -> None:
         self.inspection = inspection
-        self.maps.set_activations(inspection.image, inspection.activations)
+        self.maps.set_activations(inspection.image, inspection.activations,
+                                  display_image(inspection.image, self.input.value_range.currentData()))
         probabilities = inspection.probabilities
         if probabilities.size == self.probabilities.probabilities.size:
             self.probabilities.set_probabilities(probabilities)

@@ -155,6 +155,8 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
 
     def show_layers(self, indices: list[int]) -> None:
         """Draw the input and layers ``indices`` only (items for the others are dropped)."""
+        if self._cells and [int(i) for i in indices] == self.shown:
+            return  # the same block: its items stay
         self.clear()
         self._cells = {}
         self.shown = [int(i) for i in indices]
@@ -188,9 +190,13 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
             box.addItem(item)
         return _Cell(layout, image, overlay, marker)
 
-    def set_activations(self, image: np.ndarray, activations: list) -> None:
-        """Keep the input and every layer's output; draw those on show (each with its own colour range)."""
-        self._data = [image, *activations]
+    def set_activations(self, image: np.ndarray, activations: list, picture: np.ndarray | None = None) -> None:
+        """Keep the input and every layer's output; draw those on show (each with its own colour range).
+
+        ``picture`` is the input as an (H, W, 3) RGB image in [0, 1] for the screen (a BGR
+        "caffe" input is not drawn in false colours).
+        """
+        self._data = [image if picture is None else picture, *activations]
         self._draw()
 
     def _draw(self) -> None:
