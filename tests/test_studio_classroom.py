@@ -335,3 +335,15 @@ def test_what_is_notes_explain_with_the_current_numbers(tab, qtbot):
     _photo(tab, size=8, channels=3, filters=4)
     assert "Filters 4" in info["filters"].toolTip() and "Input depth 3" in info["channels"].toolTip()
     assert "(R, G, B)" in info["channels"].toolTip()
+
+
+def test_tab_reaches_the_export_buttons(tab, qtbot):
+    from PyQt6.QtWidgets import QApplication
+
+    tab.setFocus()
+    qtbot.waitUntil(tab.hasFocus)
+    seen = set()
+    for _ in range(80):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.add(QApplication.focusWidget())
+    assert {tab.export_png_button, tab.export_gif_button} <= seen

@@ -46,7 +46,7 @@ class StudioTab(QWidget):
         self.export_gif_button = QPushButton("Save GIF…")
         self.export_gif_button.setToolTip("Export the whole animation (one frame per step) as a GIF")
         for button in (self.export_png_button, self.export_gif_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab; a click leaves the keys to the maps
         self._build_layout()
         for view in (self.canvas.input_view, self.canvas.kernel_view, self.canvas.output_view,
                      self.canvas.pool_view):
