@@ -52,7 +52,7 @@ class InputPanel(QWidget):
         self.source.addItem("Your drawing", _DRAWING)
         for name in PHOTOS:
             self.source.addItem(f"Photo: {name}", name)
-        self.source.setPlaceholderText("an opened image or a test sample")
+        self.source.setPlaceholderText("an opened image")
         self.source.activated.connect(self._source_chosen)
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("A PNG, JPEG or BMP of any size; you can also drop one on the window")

@@ -106,7 +106,7 @@ class InspectorTab(QWidget):
         self.maps_area.setWidgetResizable(True)
         right.addWidget(self.maps_area)
         right.addWidget(self.details)
-        right.setSizes([470, 300])
+        right.setSizes([500, 270])
         body = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, self.overview, right):
             body.addWidget(widget)
