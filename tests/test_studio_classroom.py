@@ -347,3 +347,14 @@ def test_tab_reaches_the_export_buttons(tab, qtbot):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.add(QApplication.focusWidget())
     assert {tab.export_png_button, tab.export_gif_button} <= seen
+
+
+def test_clicking_an_input_cell_of_a_transposed_layer_jumps_to_its_stamp(tab, qtbot):
+    _photo(tab, size=6, filters=2)
+    _choose(tab.controls.depth.kind, "transposed")
+    tab.depth_canvas.filter_spin.setValue(2)
+    view = tab.depth_canvas.input_view
+    point, _ = _cell_point(view, 0, 4, 1)
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("transpose", 4, 1, 1))
+    assert tuple(tab.state.current()[1].position) == (4, 1)

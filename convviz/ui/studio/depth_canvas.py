@@ -40,7 +40,7 @@ class DepthCanvas(QWidget):
     """Volumes, the current filter, the arithmetic and the numbers of a :class:`StudioResult` in depth."""
 
     filterChosen = pyqtSignal(int)
-    outputCellClicked = pyqtSignal(str, int, int, int)  # stage on show, filter, row, col
+    cellChosen = pyqtSignal(str, int, int, int)  # stage on show, filter, row, col of the cell its step is for
     asConvolutionToggled = pyqtSignal(bool)
 
     def __init__(self, parent: QWidget | None = None, with_formulas: bool = True) -> None:
@@ -87,6 +87,7 @@ class DepthCanvas(QWidget):
         self.filter_spin.valueChanged.connect(lambda v: self.filterChosen.emit(v - 1))
         self.as_conv.toggled.connect(self.asConvolutionToggled.emit)
         self.output_view.cellClicked.connect(self._output_clicked)
+        self.input_view.cellClicked.connect(self._input_clicked)
         self.result: StudioResult | None = None
         self._loaded: tuple | None = None
 
@@ -117,8 +118,12 @@ class DepthCanvas(QWidget):
             self.overlap_panel.title.setText(f"Stamps per cell\n{overlaps.min()}–{overlaps.max()}: {pattern}")
 
     def _output_clicked(self, flt: int, row: int, col: int) -> None:
-        if self._loaded is not None:
-            self.outputCellClicked.emit(self._loaded[0], flt, row, col)
+        if self._loaded is not None and self._loaded[0] != "transpose":  # an output cell gets many stamps
+            self.cellChosen.emit(self._loaded[0], flt, row, col)
+
+    def _input_clicked(self, _channel: int, row: int, col: int) -> None:
+        if self._loaded is not None and self._loaded[0] == "transpose":  # a stamp's step is its input cell
+            self.cellChosen.emit("transpose", self._loaded[1] or 0, row, col)
 
     # ----- one stage's maps -----
     def _stage_maps(self, stage: str):

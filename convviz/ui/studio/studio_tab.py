@@ -60,7 +60,7 @@ class StudioTab(QWidget):
         self.canvas.input_view.cellDragged.connect(self._paint)
         self.canvas.output_view.cellPressed.connect(self._jump_to_output_cell)
         self.depth_canvas.filterChosen.connect(self.state.jump_to_filter)
-        self.depth_canvas.outputCellClicked.connect(self._jump_to_depth_cell)
+        self.depth_canvas.cellChosen.connect(self._jump_to_depth_cell)
         self.depth_canvas.asConvolutionToggled.connect(self.state.set_transpose_as_conv)
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
@@ -158,9 +158,9 @@ class StudioTab(QWidget):
             self.state.set_step(row * output.shape[1] + col)
 
     def _jump_to_depth_cell(self, stage: str, flt: int, row: int, col: int) -> None:
-        """Go to the step that writes the clicked output cell (a stamped output cell has no one step)."""
+        """Go to the step of a clicked cell: the output cell it writes (transposed: the input cell stamping)."""
         result = self.state.result
-        if stage == "transpose" or result.error:
+        if result.error:
             return
         if stage == "equivalent":
             _, _, cells, _ = self.state.filter_layout()
