@@ -68,7 +68,7 @@ def test_scrubbing_to_the_last_step_in_depth_makes_no_earlier_step(tab, qtbot):
     last = tab.state.n_steps - 1
     tab.transport.scrubber.setValue(last)
     qtbot.waitUntil(lambda: tab.state.index == last)
-    assert tab.depth_canvas.step_label.text().endswith(f"step {last + 1} of {last + 1}")
+    assert f"step {last + 1} of {last + 1} · value " in tab.depth_canvas.step_label.text()
     assert len(tab.state.result.conv_steps._done) == 0  # the lazy generator was never walked
 
 
@@ -267,6 +267,9 @@ def test_numbers_in_depth_are_drawn_only_at_a_readable_size_and_the_value_shows_
     _photo(tab, size=8, filters=2)
     view = tab.depth_canvas.output_view
     assert view.maps.max() >= 1000
+    _, step = tab.state.current()
+    row, col = step.position  # the current cell's value is written in the status line, numbers drawn or not
+    assert tab.depth_canvas.step_label.text().endswith(f"· value {format_value(view.maps[step.filter, row, col])}")
     for cell in set(view._cells):
         font = volume_font(view.maps, cell, view.font())
         if font is not None:

@@ -19,6 +19,7 @@ from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.studio_canvas import MapPanel, _operator
 from convviz.ui.studio.tile_render import CHANNEL_TINTS
+from convviz.ui.studio.value_format import format_value
 from convviz.ui.studio.volume_view import Highlights, VolumeView
 
 KIND_SENTENCES = {
@@ -238,8 +239,10 @@ class DepthCanvas(QWidget):
             names = [name for name, _ in r.stages]
             stage_text = f"stage {names.index(stage) + 1} of {len(names)}: {stage} · "
         what = "input cell" if stage == "transpose" else "position"
+        value = "" if stage == "transpose" else \
+            f" · value {format_value(self.output_view.maps.reshape(filters, -1)[step.filter, int(position)])}"
         self.step_label.setText(f"{stage_text}filter {step.filter + 1} of {filters} · {what} {int(position) + 1} "
-                                f"of {cells} · step {index + 1} of {total}")
+                                f"of {cells} · step {index + 1} of {total}{value}")
         self.filter_spin.blockSignals(True)
         self.filter_spin.setRange(1, filters)
         self.filter_spin.setValue(step.filter + 1)
