@@ -151,9 +151,6 @@ def _tab_stops(root: QWidget) -> set[QWidget]:
             and w.focusProxy() is None}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "studio owner: StudioTab sets Qt.FocusPolicy.NoFocus on export_png_button and export_gif_button "
-    "(Save PNG…, Save GIF…), so Tab never reaches them"))
 def test_tab_visits_every_studio_control_once(qtbot, isolated_settings):
     window = _shown(qtbot, _window(qtbot))
     studio = window.studio

@@ -210,12 +210,12 @@ class DepthFrameRenderer:
             taps = [tuple(p) for p in step.window.padded_cells.reshape(-1, 2)]
             out_cell = tuple(step.position)
         marks = {int(c): [(taps, WINDOW)] for c in step.channels}
-        label = f"input ({len(in_maps)} channel(s)): the window of filter {step.filter}"
+        label = f"input ({len(in_maps)} channel(s)): the window of filter {step.filter + 1}"
         y = self._draw_row(canvas, draw, y, label, in_maps, cell_in, _levels(source), pads, marks=marks,
                            keys=[("in", stage, c) for c in range(len(in_maps))])
         kernel = np.asarray(step.kernel)
         kernel_maps = kernel.T[:, None, :] if self.one_d else np.moveaxis(kernel, -1, 0)
-        y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter}, one slice per input channel read",
+        y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter + 1}, one slice per input channel read",
                            kernel_maps, self.kernel_cell, _levels(kernel), numbers=True,
                            keys=[("kernel", stage, step.filter, c) for c in range(len(kernel_maps))])
         first = sum(count for name, count in self.result.stages[:[n for n, _ in self.result.stages].index(stage)])
@@ -237,7 +237,7 @@ class DepthFrameRenderer:
                            in_maps, cell_in, _levels(x), marks=marks,
                            keys=[("in", "transpose", c) for c in range(len(in_maps))])
         kernel = np.asarray(step.kernel)
-        y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter}, one slice per input channel",
+        y = self._draw_row(canvas, draw, y, f"kernel of filter {step.filter + 1}, one slice per input channel",
                            np.moveaxis(kernel, -1, 0), self.kernel_cell, _levels(kernel), numbers=True,
                            keys=[("kernel", "transpose", step.filter, c) for c in range(kernel.shape[-1])])
         cells = x.shape[0] * x.shape[1]
@@ -258,12 +258,12 @@ class DepthFrameRenderer:
     def _arithmetic(self, stage, step) -> str:
         if stage == "transpose":
             most = int(step.overlaps[step.inside].max()) if step.inside.any() else 0
-            return (f"input cell {tuple(step.position)} × kernel of filter {step.filter}, summed over "
+            return (f"input cell {tuple(step.position)} × kernel of filter {step.filter + 1}, summed over "
                     f"{len(step.inputs)} channel(s), stamped; up to {most} stamp(s) overlap so far")
         shares = " + ".join(f"ch{c}: {_fmt(d)}" for c, d in zip(step.channels[:6], step.channel_dots[:6]))
         more = " + …" if len(step.channels) > 6 else ""
         where = step.position if self.one_d else tuple(step.position)
-        text = f"filter {step.filter} at {where}: {shares}{more} = {_fmt(step.total)}"
+        text = f"filter {step.filter + 1} at {where}: {shares}{more} = {_fmt(step.total)}"
         s = self.result.settings
         if stage != "depthwise" or s.kind == "depthwise":
             cell = (step.position, step.filter) if self.one_d else (*step.position, step.filter)
