@@ -166,3 +166,19 @@ def test_the_outbox_keeps_one_probe_in_flight_and_coalesces_batches():
     assert len(blob) == sum(array.nbytes for array in (again.sample, again.probabilities,
                                                        *again.kernels.values(), *(a for _, a in again.activations)))
     assert again.step == 7 and (again.activations[0][1] == probe(7).activations[0][1]).all()
+
+
+def test_the_death_message_skips_tensorflows_start_up_chatter(tmp_path):
+    from convviz.training.trainer_client import death_message
+
+    log = tmp_path / "trainer.log"
+    log.write_text(
+        "E0000 00:00:1795875577.549756    7941 cuda_executor.cc:1309] failed call to cuInit: "
+        "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)\n"
+        "MemoryError: Unable to allocate 3.9 GiB for an array\n"
+        "I0000 00:00:1795875577.6 7941 cpu_feature_guard.cc:210] This TensorFlow binary is optimized\n")
+    message = death_message(-9, str(log))
+    assert message.startswith("The training process ended unexpectedly (killed by SIGKILL)")
+    assert "MemoryError: Unable to allocate 3.9 GiB" in message
+    assert "cuInit" not in message and "TensorFlow binary" not in message
+    assert "\n" not in message

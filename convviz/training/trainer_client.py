@@ -25,6 +25,10 @@ TAIL_LINES = 2
 TAIL_CHARS = 100  # the message bar shows one line: the newest output that fits
 # TensorFlow's C++ log prefix ("E0000 00:00:1795875577.549756    7941 cuda_platform.cc:52] "): noise here
 _GLOG_PREFIX = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] ")
+# TensorFlow's start-up chatter on a CPU-only machine says nothing about why a run died
+_STARTUP_NOISE = re.compile(r"cuInit|CUDA|cuda_|oneDNN|TF_ENABLE_ONEDNN_OPTS|cpu_feature_guard|"
+                            r"TensorFlow binary|rebuild TensorFlow|All log messages before absl|"
+                            r"floating-point round-off|computation placer|Unable to register")
 
 
 class TrainerClient:
@@ -160,6 +164,7 @@ def _tail(log_path: str | None) -> str:
             text = handle.read().decode("utf-8", "replace")
     except (OSError, TypeError):
         return ""
-    lines = [_GLOG_PREFIX.sub("", line.strip()) for line in text.splitlines() if line.strip()][-TAIL_LINES:]
+    lines = [_GLOG_PREFIX.sub("", line.strip()) for line in text.splitlines()
+             if line.strip() and not _STARTUP_NOISE.search(line)][-TAIL_LINES:]
     tail = " | ".join(lines)
     return tail if len(tail) <= TAIL_CHARS else "…" + tail[1 - TAIL_CHARS:]
