@@ -169,3 +169,22 @@ def test_a_flat_model_is_one_group_and_dense_cells_are_described(qtbot, tab, mod
     qtbot.waitUntil(lambda: -1 in tab.maps.field_masks, timeout=5000)
     assert tab.maps.field_masks[-1].all()  # a dense unit sees the whole input
     assert "784 input pixels" in tab.field_label.text()
+
+
+def test_the_labs_data_offers_its_test_samples_with_true_labels(qtbot, tab, model):
+    from convviz.training.data import load_dataset
+
+    with qtbot.waitSignal(tab.inspected, timeout=30000):
+        tab.use_model(model, "test model")
+    before = tab.input.samples[0]
+    tab.use_data("mnist")  # offline in the tests: the bundled sample's held-out digits
+    expected = load_dataset("mnist", limit=1000)
+    qtbot.waitUntil(lambda: tab.input.samples[0] is not before, timeout=30000)
+    assert len(tab.input.samples[0]) == len(expected.x_test)
+    with qtbot.waitSignal(tab.inspected, timeout=10000):
+        tab.input.digit_index.setValue(7)
+        tab.input.pick_button.click()
+    label = int(expected.labels_test[7])
+    assert f"<b>{expected.class_names[label]}</b>" in tab.truth.text()
+    shown = tab.canvas.ink()[5::10, 5::10]  # the 280×280 canvas back at 28×28
+    assert np.corrcoef(shown.ravel(), expected.x_test[7, :, :, 0].ravel())[0, 1] > 0.95

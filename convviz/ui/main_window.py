@@ -46,6 +46,9 @@ class MainWindow(QMainWindow):
         self.training.modelAvailable.connect(self.inspector.use_model)
         # A run in the trainer process: the inspector loads its own copy of the saved model.
         self.training.modelFileAvailable.connect(lambda path, _source: self.inspector.load_model_file(path))
+        # The lab's data comes along: its test split, true labels and class names, as the inspector's samples.
+        for signal in (self.training.modelAvailable, self.training.modelFileAvailable):
+            signal.connect(lambda *_: self.inspector.use_data(self.training.controls.data.currentData()))
         self.run_source = None  # the run folder on show in the Training tab (File > Open run…)
         self._warmed = False
         self.setAcceptDrops(True)  # an image or model dropped anywhere goes to the inspector

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (QFileDialog, QLabel, QPushButton, QScrollArea, QSpl
                              QVBoxLayout, QWidget)
 
 from convviz.core.gate import safe_name
+from convviz.core.replay_request import studio_request
 from convviz.ui.inspector.cam_view import CamView, display_image
 from convviz.ui.inspector.cell_picker import CellPicker
 from convviz.ui.inspector.image_files import FILE_FILTER, is_image_path
@@ -92,7 +93,8 @@ class InspectorTab(QWidget):
                                   "in every map on show, the input included.")
         self.field_label.setWordWrap(True)
         self.replay_panel = ReplayPanel()
-        self.replay_panel.studioRequested.connect(self._to_studio)
+        self.replay_panel.studioRequested.connect(lambda replay, channel: self.studioRequested.emit(
+            studio_request(replay, channel)))
         self.picker = CellPicker(self, self.field_label)
         self.replayed = self.picker.replayed
         self.cam = CamView()
@@ -133,6 +135,13 @@ class InspectorTab(QWidget):
     def use_samples(self, images, labels, class_names: list[str]) -> None:
         """Offer the data's test split (uint8 images, true labels) as samples, with its class names."""
         self.input.set_samples(images, labels, class_names)
+        if self.info is not None and len(class_names) == self.info.num_classes:
+            self._name_classes(class_names)
+            self._dirty = True
+
+    def use_data(self, data: str) -> None:
+        """Offer the test split of the lab's ``data`` ("mnist", a file...), loaded in the worker thread."""
+        self.run(self.jobs.samples(str(data)), lambda found: self.use_samples(*found))
 
     def _ask_load(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a Keras model", "", "Keras models (*.keras)")
@@ -144,20 +153,21 @@ class InspectorTab(QWidget):
         self.picker.picked = None
         self.messages.clear()
         self._show_model_label()
-        names = list(class_names or self.input.samples[2])  # stored with the model, else the data's
-        if len(names) != info.num_classes:
-            names = [str(i) for i in range(info.num_classes)]
-        self.class_names = names
-        self.probabilities.set_classes(names)
+        self._name_classes(class_names or self.input.samples[2])  # stored with the model, else the data's
         self.input.configure(info.input_shape, info.value_range)
         self.maps.set_layers(info.input_shape, info.layers)
         self.overview.set_layers(info.layers)
-        self.cam.set_model(names, info.layers, info.cam_layer)
         self.replay_panel.show_note("Click a cell of any map to see how it was computed.")
         if self.input.is_digit_model() and self.input.photo is None and not self.canvas.ink().any():
             self.input.show_test_sample(self.input.digit_index.value())
         self._input_changed()
         self.modelReady.emit(info)
+
+    def _name_classes(self, names) -> None:
+        count = self.info.num_classes
+        self.class_names = list(names) if len(names or ()) == count else [str(i) for i in range(count)]
+        self.probabilities.set_classes(self.class_names)
+        self.cam.set_model(self.class_names, self.info.layers, self.info.cam_layer)
 
     def class_name(self, index: int) -> str:
         """The name of class ``index`` (its number when the model's classes are not named)."""
@@ -183,8 +193,7 @@ class InspectorTab(QWidget):
             if is_image_path(path):
                 return self.open_image(path)
         if paths:
-            self.messages.show_error(f"{safe_name(Path(paths[0]).name)}: drop a PNG, JPEG or BMP image, "
-                                     "or a .keras model")
+            self.messages.show_error(f"{safe_name(Path(paths[0]).name)}: drop a PNG, JPEG or BMP image or a model")
         return False
 
     def _ask_image(self) -> None:
@@ -199,10 +208,9 @@ class InspectorTab(QWidget):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt naming)
         """Open a dropped image or model."""
-        paths = dropped_paths(event)
-        if paths:
+        if dropped_paths(event):
             event.acceptProposedAction()
-            self.open_paths(paths)
+            self.open_paths(dropped_paths(event))
 
     def model_input(self) -> np.ndarray | None:
         """The input as the model will see it, or None without a model."""
@@ -284,11 +292,6 @@ class InspectorTab(QWidget):
             top = self.maps.top_of(layer)
             if top is not None:  # the picked layer's maps in view, its marker with them
                 self.maps_area.ensureVisible(0, top + ROW_HEIGHT // 2, 0, ROW_HEIGHT // 2)
-
-    def _to_studio(self, replay, channel: int) -> None:
-        from convviz.core.replay_request import studio_request
-
-        self.studioRequested.emit(studio_request(replay, channel))
 
     def shutdown(self) -> None:
         """Stop the jobs' thread (called when the window closes)."""

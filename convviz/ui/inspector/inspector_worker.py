@@ -113,6 +113,18 @@ class Explanation:
     saliency: np.ndarray
 
 
+SAMPLES = 1000  # test samples offered from the lab's data
+
+
+def test_samples(data: str, limit: int = SAMPLES) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The first ``limit`` test images of ``data`` as uint8, their labels, the class names."""
+    from convviz.training.data import load_dataset
+
+    dataset = load_dataset(data, limit=limit)
+    images = np.clip(np.rint(dataset.x_test * 255.0), 0, 255).astype(np.uint8)
+    return images, np.asarray(dataset.labels_test), list(dataset.class_names)
+
+
 def _load_in_python_thread(path: str):
     """Load a ``.keras`` file in a short-lived Python thread (this job waits for it).
 
@@ -173,6 +185,10 @@ class InspectorJobs:
         """A job computing Grad-CAM and gradient×input; ``done(Explanation or None)``."""
         return Worker(lambda emit: self._model.explain(image, class_index, layer_index),
                       context="Cannot explain this prediction")
+
+    def samples(self, data: str, limit: int = SAMPLES) -> Worker:
+        """A job loading the test split of ``data`` (as the lab names it); ``done((images, labels, names))``."""
+        return Worker(lambda emit: test_samples(data, limit), context="Cannot offer the lab's test samples")
 
     def submit(self, worker: Worker) -> bool:
         """Queue a job made above (after connecting to it); False once shut down."""
