@@ -18,6 +18,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
     convviz error: the full usage of a command runs to seven lines and buries the mistake."""
 
     def error(self, message: str):
+        """Print ``message`` as one line naming the command and exit with code 2."""
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

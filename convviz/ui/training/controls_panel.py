@@ -47,37 +47,8 @@ class TrainingControls(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Train", parent)
-        self.data = QComboBox()
-        self.data.addItem("MNIST (auto)", MNIST_AUTO)
-        self.data.setItemData(0, "The full MNIST (60,000 digits) if it can be downloaded, else the 10,000 digits "
-                              "bundled with convviz; the banner says which is in use", Qt.ItemDataRole.ToolTipRole)
-        self.data.setToolTip("Where the digits come from")
-        self.open_data = QToolButton()
-        self.open_data.setText("Open…")
-        self.open_data.setToolTip("Train on your own digits: a .npz file or a folder of MNIST IDX files")
-        self.open_data.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.open_data.setStyleSheet("QToolButton::menu-indicator { image: none; }")
-        menu = QMenu(self.open_data)
-        menu.addAction(".npz file…", self.open_npz_clicked.emit)
-        menu.addAction("Folder of IDX files…", self.open_idx_clicked.emit)
-        self.open_data.setMenu(menu)
-        data_row = QHBoxLayout()
-        data_row.addWidget(self.data, 1)
-        data_row.addWidget(self.open_data)
-
-        self.preset = QComboBox()
-        for name, preset in MODEL_PRESETS.items():
-            self.preset.addItem(name, name)
-            self.preset.setItemData(self.preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
-        self.preset.addItem("custom (layer editor)", CUSTOM)
-        self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
-                                Qt.ItemDataRole.ToolTipRole)
-        self.params = QLabel()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color:#555; font-size:8.5pt;")
-        self.preset.currentIndexChanged.connect(self._show_preset)
-
+        data_row = self._build_data_row()
+        self._build_model_choice()
         self.epochs = QSpinBox(minimum=1, maximum=100, value=5)
         self.batch_size = QSpinBox(minimum=1, maximum=4096, value=64)
         self.learning_rate = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1.0, singleStep=1e-4, value=1e-3)
@@ -118,6 +89,40 @@ class TrainingControls(QGroupBox):
         self.custom_error = ""  # why the custom stack cannot be built ("" if it can)
         self._show_preset()
         self.set_state("idle")
+
+    def _build_data_row(self) -> QHBoxLayout:
+        self.data = QComboBox()
+        self.data.addItem("MNIST (auto)", MNIST_AUTO)
+        self.data.setItemData(0, "The full MNIST (60,000 digits) if it can be downloaded, else the 10,000 digits "
+                              "bundled with convviz; the banner says which is in use", Qt.ItemDataRole.ToolTipRole)
+        self.data.setToolTip("Where the digits come from")
+        self.open_data = QToolButton()
+        self.open_data.setText("Open…")
+        self.open_data.setToolTip("Train on your own digits: a .npz file or a folder of MNIST IDX files")
+        self.open_data.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.open_data.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+        menu = QMenu(self.open_data)
+        menu.addAction(".npz file…", self.open_npz_clicked.emit)
+        menu.addAction("Folder of IDX files…", self.open_idx_clicked.emit)
+        self.open_data.setMenu(menu)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data, 1)
+        data_row.addWidget(self.open_data)
+        return data_row
+
+    def _build_model_choice(self) -> None:
+        self.preset = QComboBox()
+        for name, preset in MODEL_PRESETS.items():
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self.preset.addItem("custom (layer editor)", CUSTOM)
+        self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
+                                Qt.ItemDataRole.ToolTipRole)
+        self.params = QLabel()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#555; font-size:8.5pt;")
+        self.preset.currentIndexChanged.connect(self._show_preset)
 
     def add_data_path(self, path: str) -> None:
         """Offer ``path`` as a data source and select it."""

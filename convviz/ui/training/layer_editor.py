@@ -50,18 +50,7 @@ class LayerEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col in (KIND_COL, 1, OUTPUT_COL):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setToolTip("Row numbers are the layer numbers the messages use")
-
+        self.table = self._build_table()
         self.add_button = QToolButton()
         self.add_button.setText("Add layer ▾")
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -117,6 +106,21 @@ class LayerEditor(QWidget):
         self.total_params: int | None = None
         self.set_active(True)
         self.set_specs(MODEL_PRESETS["seed"].specs)
+
+    @staticmethod
+    def _build_table() -> QTableWidget:
+        table = QTableWidget(0, len(HEADERS))
+        table.setHorizontalHeaderLabels(HEADERS)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setDefaultSectionSize(28)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (KIND_COL, 1, OUTPUT_COL):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        table.setToolTip("Row numbers are the layer numbers the messages use")
+        return table
 
     # -- the stack ------------------------------------------------------------------------------
 

@@ -110,8 +110,9 @@ class RunFolderLabel(QLabel):
 class RemoteSession:
     """The tab's handle on a run in the trainer process, with a TrainingSession's controls."""
 
-    def __init__(self, link: TrainerLink) -> None:
+    def __init__(self, link: TrainerLink, config=None) -> None:
         self.link = link
+        self.config = config  # the TrainingConfig the child was sent, as a local session has it
         self.paused = False  # a pause is requested
         self.holding = False  # the child confirmed it holds
         self.stop_requested = False

@@ -148,7 +148,7 @@ class TrainingTab(ModelFiles, QWidget):
         self.event_counts.clear()
         self.controls.has_model = False
         if self.trainer == "process" and TrainingSession.__module__ == sessions.__name__:  # not a test's stand-in
-            self.session = RemoteSession(self.link)
+            self.session = RemoteSession(self.link, config)
             self.link.start(config)
         else:
             self.session = session = TrainingSession(config)
