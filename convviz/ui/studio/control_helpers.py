@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
 
 def spin(low: int, high: int, value: int, suffix: str = "", tip: str = "") -> QSpinBox:
@@ -20,7 +20,7 @@ def hint(text: str = "") -> QLabel:
     """A small grey explanatory label."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("QLabel { color: #6b7280; font-size: 9pt; }")
+    label.setObjectName("hint")  # coloured by restyle_hints (the palette decides)
     return label
 
 
@@ -30,3 +30,20 @@ def pair(first: QSpinBox, second: QSpinBox) -> QHBoxLayout:
     row.addWidget(first)
     row.addWidget(second)
     return row
+
+
+def restyle_hints(root: QWidget, scale: float = 0.95) -> None:
+    """Colour every hint (grey) and summary (green) under ``root`` readably on its palette,
+    a bit smaller than the (zoomed) app font."""
+    from convviz.ui.studio.readable import accent, points, set_style
+
+    for name, colour in (("hint", "muted"), ("summary", "good")):
+        for label in root.findChildren(QLabel, name):
+            set_style(label, f"QLabel {{ color: {accent(root, colour)}; font-size: {points(scale)}; }}")
+
+
+def digit_label(index: int) -> str:
+    """The label (0-9) of bundled MNIST digit ``index``."""
+    from convviz.assets import bundled_digits
+
+    return str(int(bundled_digits()[1][index]))

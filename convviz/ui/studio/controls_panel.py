@@ -14,9 +14,10 @@ from PyQt6.QtWidgets import (
 
 from convviz.arithmetic.presets import KERNEL_PRESETS
 from convviz.core.studio import CUSTOM, INPUT_KINDS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, MNIST_SIZE, digit_count
-from convviz.ui.studio.control_helpers import hint as _hint, pair as _pair, spin as _spin
+from convviz.ui.studio.control_helpers import digit_label, hint as _hint, pair as _pair, restyle_hints, spin as _spin
 from convviz.ui.studio.depth_controls import DepthControls
 from convviz.ui.studio.info_notes import add_info_buttons
+from convviz.ui.studio.readable import needs_restyle
 from convviz.ui.studio.studio_state import StudioState
 from convviz.ui.studio.value_format import axis_value
 
@@ -47,6 +48,13 @@ class ControlsPanel(QWidget):
             button.explained.connect(self.noted)
         state.changed.connect(self.sync)
         self.sync()
+        restyle_hints(self)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new palette or font: hints and the parameter count take readable colours again."""
+        super().changeEvent(event)
+        if needs_restyle(event):
+            restyle_hints(self)
 
     # ----- groups -----
     def _input_group(self) -> QGroupBox:
@@ -267,7 +275,7 @@ class ControlsPanel(QWidget):
         hints = {
             "seed": "The 5×5 map of the classic conv-arithmetic figure (size fixed).",
             "digit": f"MNIST digits are {MNIST_SIZE}×{MNIST_SIZE}, shown at their real size "
-                     f"(not resampled); values 0–255. Label: {self._digit_label(s.digit_index)}.",
+                     f"(not resampled); values 0–255. Label: {digit_label(s.digit_index)}.",
             "random": "Integers 0–9; size 3–64.",
             "checker": "0/1 blocks: edges in both directions.",
             "draw": "Paint on the input: left button paints the brush value, right button erases.",
@@ -286,9 +294,3 @@ class ControlsPanel(QWidget):
         else:
             self.conv_hint.setText("")
         self.conv_hint.setVisible(bool(self.conv_hint.text()))
-
-    @staticmethod
-    def _digit_label(index: int) -> str:
-        from convviz.assets import bundled_digits
-
-        return str(int(bundled_digits()[1][index]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from convviz.core.studio import StudioResult
@@ -17,7 +18,8 @@ from convviz.core.studio_text import padding_sides, plural
 from convviz.ui.studio.depth_arith import channel_label
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
-from convviz.ui.studio.studio_canvas import MapPanel, _operator
+from convviz.ui.studio.readable import needs_restyle
+from convviz.ui.studio.studio_canvas import MapPanel, _operator, restyle_canvas, semibold
 from convviz.ui.studio.tile_render import CHANNEL_TINTS
 from convviz.ui.studio.value_format import format_value
 from convviz.ui.studio.volume_view import Highlights, VolumeView
@@ -59,9 +61,8 @@ class DepthCanvas(QWidget):
                                 (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 4)):
             maps.addWidget(widget, stretch)
         self.kind_label = QLabel()
-        self.kind_label.setStyleSheet("QLabel { color: #374151; }")
         self.step_label = QLabel()
-        self.step_label.setStyleSheet("QLabel { color: #1f2937; font-weight: 600; }")
+        self.step_label.setFont(semibold())
         self.filter_spin = QSpinBox()
         self.filter_spin.setPrefix("filter ")
         self.filter_spin.setToolTip("Jump to this filter (output channel), at the same position.")
@@ -83,14 +84,21 @@ class DepthCanvas(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.dot_product)
         layout.addWidget(self.formulas)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("DepthCanvas { background: #ffffff; }")
+        restyle_canvas(self, [self.kind_label])
         self.filter_spin.valueChanged.connect(lambda v: self.filterChosen.emit(v - 1))
         self.as_conv.toggled.connect(self.asConvolutionToggled.emit)
         self.output_view.cellClicked.connect(self._output_clicked)
         self.input_view.cellClicked.connect(self._input_clicked)
         self.result: StudioResult | None = None
         self._loaded: tuple | None = None
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new palette or font: pick the colours and sizes again."""
+        super().changeEvent(event)
+        if needs_restyle(event):
+            restyle_canvas(self, [self.kind_label])
 
     def show_result(self, result: StudioResult, as_conv: bool = False) -> None:
         """Load ``result`` (call when settings change); the maps are drawn at the first step."""

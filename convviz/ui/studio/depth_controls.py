@@ -79,7 +79,7 @@ class DepthControls(QGroupBox):
             getattr(self, name).setToolTip(TIPS[name])
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("QLabel { color: #14532d; font-size: 9pt; }")
+        self.summary.setObjectName("summary")  # coloured by ControlsPanel.restyle
         for label, widget in (("Kind", self.kind), ("Tutorial model", self.tutorial), ("Photo", self.photo),
                               ("Input depth", self.in_channels), ("Filters", self.filters),
                               ("Groups", self.groups), ("Depth multiplier", self.depth_multiplier),

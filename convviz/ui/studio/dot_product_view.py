@@ -7,6 +7,7 @@ import html
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from convviz.ui.studio.readable import ACCENTS, accent, needs_restyle, points, set_style, text_colour
 from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
 from convviz.ui.studio.value_format import format_value
 
@@ -68,18 +69,22 @@ def dot_product_text(kind: str, step) -> str:
     return f"{_lhs(kind, step)} = {body} = {result}"
 
 
-def dot_product_html(kind: str, step) -> str:
-    """Return the same arithmetic as rich text: padding terms grey, the max winner bold red."""
+def dot_product_html(kind: str, step, colours: dict[str, str] | None = None) -> str:
+    """Return the same arithmetic as rich text: padding terms grey, the max winner bold red.
+
+    ``colours`` maps "pad", "win", "muted" and "value" to colours (default: the light theme's).
+    """
+    colours = colours or {name: light for name, (light, _dark) in ACCENTS.items()} | {"pad": "#6b7280"}
     op, terms, result = step_terms(kind, step)
     styled = []
     for text, role in _abbreviate(terms):
         text = html.escape(text)
         if role == "pad":
-            text = f"<span style='color:#8a8f98'>{text}</span>"
+            text = f"<span style='color:{colours['pad']}'>{text}</span>"
         elif role == "win":
-            text = f"<b style='color:#c0392b'>{text}</b>"
+            text = f"<b style='color:{colours['win']}'>{text}</b>"
         elif role == "skip":
-            text = f"<i style='color:#6b7280'>{text}</i>"
+            text = f"<i style='color:{colours['muted']}'>{text}</i>"
         styled.append(text)
     joiner = " + " if op in ("+", "sum", "avg") else ", "
     body = joiner.join(styled)
@@ -87,7 +92,7 @@ def dot_product_html(kind: str, step) -> str:
         body = f"max({body})"
     elif op == "avg":
         body = f"({body}) / {step.count}"
-    return f"<b>{_lhs(kind, step)}</b> = {body} = <b style='color:#b45309'>{html.escape(result)}</b>"
+    return f"<b>{_lhs(kind, step)}</b> = {body} = <b style='color:{colours['value']}'>{html.escape(result)}</b>"
 
 
 class DotProductView(QLabel):
@@ -99,29 +104,52 @@ class DotProductView(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setStyleSheet("QLabel { font-size: 13pt; font-family: 'DejaVu Sans Mono', monospace; }")
         self.plain_text = ""
+        self._shown: tuple = ("step", None, None)  # what to write again when the palette changes
+        self.restyle()
+
+    def colours(self) -> dict[str, str]:
+        """The colours of the terms, readable on this widget's palette."""
+        names = ("pad", "win", "muted", "value", "bias")
+        return {name: accent(self, "muted" if name == "pad" else name) for name in names} | {"text": text_colour(self)}
+
+    def restyle(self) -> None:
+        """Pick the font size (it follows the zoom) and the colours again."""
+        set_style(self, f"QLabel {{ font-size: {points(1.45)}; font-family: 'DejaVu Sans Mono', monospace; }}")
+        how, *args = self._shown
+        (self.show_step if how == "step" else self.show_depth_step)(*args)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new palette or font: restyle."""
+        super().changeEvent(event)
+        if needs_restyle(event):
+            self.restyle()
 
     def show_step(self, kind: str | None, step) -> None:
         """Write out ``step`` (``kind`` "conv" or "pool"); None clears the view."""
+        self._shown = ("step", kind, step)
+        colours = self.colours()
         if step is None:
             self.plain_text = ""
-            self.setText("<span style='color:#6b7280'>No step to show.</span>")
+            self.setText(f"<span style='color:{colours['muted']}'>No step to show.</span>")
             return
         self.plain_text = dot_product_text(kind, step)
-        rich = dot_product_html(kind, step)
+        rich = dot_product_html(kind, step, colours)
         if is_rounded([*step.inputs.ravel(), *(step.kernel.ravel() if kind == "conv" else ()), step.value]):
             self.plain_text += f"\n({ROUNDED_NOTE})"
-            rich += f"<div style='color:#6b7280; font-size:9pt'>({ROUNDED_NOTE})</div>"
+            rich += f"<div style='color:{colours['muted']}; font-size:{points(1.0)}'>({ROUNDED_NOTE})</div>"
         self.setText(rich)
 
     def show_depth_step(self, result, stage: str, step) -> None:
         """Write out a step in depth: every channel's dot product, their sum, the bias, the activation."""
         from convviz.ui.studio.depth_arith import depth_lines
 
+        self._shown = ("depth", result, stage, step)
         lines = depth_lines(result, stage, step)
         self.plain_text = "\n".join(text for text, _ in lines)
-        style = {"channel": "color:#1f2937", "sum": "color:#1f2937; font-weight:600",
-                 "bias": "color:#7c4a03", "value": "color:#b45309; font-weight:700", "note": "color:#4b5563"}
+        c = self.colours()
+        style = {"channel": f"color:{c['text']}", "sum": f"color:{c['text']}; font-weight:600",
+                 "bias": f"color:{c['bias']}", "value": f"color:{c['value']}; font-weight:700",
+                 "note": f"color:{c['muted']}"}
         rows = [f"<div style='{style[role]}'>{html.escape(text)}</div>" for text, role in lines]
-        self.setText(f"<div style='font-size:10pt'>{''.join(rows)}</div>")
+        self.setText(f"<div style='font-size:{points(1.1)}'>{''.join(rows)}</div>")

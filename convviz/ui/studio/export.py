@@ -20,6 +20,7 @@ from convviz.atomic import atomic_write
 from convviz.core.gif_stream import check_extension, write_frames_gif
 from convviz.core.studio import StudioResult
 from convviz.core.studio_text import settings_text
+from convviz.ui.studio.readable import accent
 from convviz.ui.studio.studio_canvas import StudioCanvas
 
 PNG_SIZE = (1280, 760)
@@ -41,7 +42,7 @@ class FrameRenderer:
         self.canvas = StudioCanvas(with_formulas=with_formulas)
         self.canvas.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         caption = QLabel(f"convviz · {settings_text(result.settings)}")
-        caption.setStyleSheet("QLabel { color: #4b5563; font-size: 9pt; }")
+        caption.setStyleSheet(f"QLabel {{ color: {accent(self.canvas, 'muted')}; font-size: 9pt; }}")
         self.canvas.layout().insertWidget(0, caption)
         self.canvas.resize(*size)
         self.canvas.show()

@@ -16,6 +16,7 @@ from convviz.arithmetic import (
     same_size_notes,
 )
 from convviz.core.studio import StudioResult
+from convviz.ui.studio.readable import accent, dark_window, needs_restyle, points, set_style, text_colour
 from convviz.ui.studio.value_format import axis_value
 
 KERAS_NOTE = (
@@ -80,29 +81,33 @@ def _depth_lines(result: StudioResult) -> list[tuple[str, str]]:
     return [("formula", text) for text in formulas] + [("count", counts), ("compare", comparison)]
 
 
-_STYLE = {
-    "count": "color:#111827; font-weight:600",
-    "compare": "color:#14532d; background:#e7f6ec",
-    "formula": "color:#1f2937",
-    "note": "color:#7c4a03; background:#fff4d6",
-    "error": "color:#7a1b16; background:#fde2e1",
-    "model": "color:#123f73; background:#e3effd",
-}
+_LIGHT_BACKGROUNDS = {"compare": "#e7f6ec", "note": "#fff4d6", "error": "#fde2e1", "model": "#e3effd"}
 
 
-def formula_html(lines: list[tuple[str, str]]) -> str:
+def line_styles(text: str = "#1f2937", accents: dict[str, str] | None = None, dark: bool = False) -> dict[str, str]:
+    """CSS per kind of line: formulas in ``text``, notes in their ``accents`` (tinted boxes in light)."""
+    accents = accents or {"good": "#14532d", "note": "#7c4a03", "error": "#7a1b16", "model": "#123f73"}
+    styles = {"count": f"color:{text}; font-weight:600", "formula": f"color:{text}"}
+    for kind, name in (("compare", "good"), ("note", "note"), ("error", "error"), ("model", "model")):
+        background = "" if dark else f"; background:{_LIGHT_BACKGROUNDS[kind]}"
+        styles[kind] = f"color:{accents[name]}{background}"
+    return styles
+
+
+def formula_html(lines: list[tuple[str, str]], styles: dict[str, str] | None = None) -> str:
     """Render formula lines as rich text: formulas in two columns (rows | cols), notes below."""
+    styles = styles or line_styles()
     formulas = [text for kind, text in lines if kind == "formula"]
     rows = []
     if formulas:
         cells = [f"<td style='padding-right:24px'>{html.escape(text)}</td>" for text in formulas]
         pairs = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
-        rows.append(f"<table style='color:#1f2937'>{''.join(pairs)}</table>")
+        rows.append(f"<table style='{styles['formula']}'>{''.join(pairs)}</table>")
     for kind, text in lines:
         if kind == "formula":
             continue
         mark = {"note": "⚠ ", "error": "✖ ", "model": "◆ ", "compare": "⇄ "}.get(kind, "")
-        rows.append(f"<div style='{_STYLE[kind]}; margin:1px 0'>{mark}{html.escape(text)}</div>")
+        rows.append(f"<div style='{styles[kind]}; margin:1px 0'>{mark}{html.escape(text)}</div>")
     return "".join(rows)
 
 
@@ -116,13 +121,29 @@ class FormulaPanel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setStyleSheet("QLabel { font-size: 10pt; }")
         self.lines: list[tuple[str, str]] = []
+        self.restyle()
+
+    def styles(self) -> dict[str, str]:
+        """The CSS of each kind of line, readable on this widget's palette."""
+        accents = {name: accent(self, name) for name in ("good", "note", "error", "model")}
+        return line_styles(text_colour(self), accents, dark_window(self))
+
+    def restyle(self) -> None:
+        """Pick the font size (it follows the zoom) and the colours again."""
+        set_style(self, f"QLabel {{ font-size: {points(1.1)}; }}")
+        self.setText(formula_html(self.lines, self.styles()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new palette or font: restyle."""
+        super().changeEvent(event)
+        if needs_restyle(event):
+            self.restyle()
 
     def show_result(self, result: StudioResult) -> None:
         """Show the formulas and notes of ``result``."""
         self.lines = formula_lines(result)
-        self.setText(formula_html(self.lines))
+        self.setText(formula_html(self.lines, self.styles()))
 
     def notes(self) -> list[str]:
         """The notes on show (shortcuts that give a different answer, Keras caveats)."""

@@ -81,13 +81,26 @@ def _hatch_padding(painter: QPainter, pads, rows: int, cols: int, c: int) -> Non
             painter.fillRect(QRect(x * c, y * c, w * c, h * c), brush)
 
 
+NUMBER_SHARE = 0.3  # numbers in big cells are this share of the cell high...
+MAX_NUMBER_PX = 48  # ...up to this size (a 1920 px wide projector's cells are about 135 px)
+
+
+def top_number_px(cell: int) -> int:
+    """The biggest number size for ``cell`` px cells: up to 16 px (times the zoom) in small cells,
+    then growing with the cell (capped), so a projector's big cells get big numbers."""
+    from convviz.ui.zoom import zoom_level
+
+    small = min(16 * max(1.0, zoom_level().factor), cell * 0.45)
+    return int(min(MAX_NUMBER_PX, max(small, cell * NUMBER_SHARE)))
+
+
 def number_font(labels: list[str], cell: int, base_font: QFont) -> QFont | None:
-    """The largest font (7-16 px) in which every label fits a cell, or None (then colour only)."""
+    """The largest font (7 px to :func:`top_number_px`) in which every label fits a cell, or None (then colour only)."""
     if cell < 12 or not labels:
         return None
     widest = max(labels, key=len)
     font = QFont(base_font)
-    for size in range(min(16, int(cell * 0.45)), 6, -1):
+    for size in range(top_number_px(cell), 6, -1):
         font.setPixelSize(size)
         if QFontMetrics(font).horizontalAdvance(widest) <= cell - 3:
             return font
@@ -129,7 +142,7 @@ def tag_chips(tags: list[str], rects: list[QRect], cell: int, base_font: QFont):
     """
     font = QFont(base_font)
     widest = max(tags, key=len, default="")
-    for size in range(max(7, min(13, int(cell * 0.24))), 6, -1):
+    for size in range(max(7, min(max(13, int(cell * 0.16)), 24, int(cell * 0.24))), 6, -1):
         font.setPixelSize(size)
         metrics = QFontMetrics(font)
         width, height = metrics.horizontalAdvance(widest) + 4, metrics.height()

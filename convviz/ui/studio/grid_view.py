@@ -145,6 +145,13 @@ class GridView(QWidget):
         (t, _), (l, _) = self._pads
         return self.cell_rect(row + t, col + l).center()
 
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new font (the zoom): the cells and numbers are drawn again at the next paint."""
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._pixmap = None
+            self.update()
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         """Sizes change the cell size: the cache is rebuilt at the next paint."""
         self._pixmap = None

@@ -7,6 +7,7 @@ frame looks exactly like the app.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QFont, QPalette
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.arithmetic import effective_kernel
@@ -16,6 +17,7 @@ from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
+from convviz.ui.studio.readable import accent, needs_restyle, points, set_style, tint
 from convviz.ui.studio.value_format import axes_text, axis_value, format_value
 
 
@@ -27,7 +29,8 @@ class MapPanel(QWidget):
         self.grid = grid
         self.title = QLabel(title)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet("QLabel { font-weight: 600; color: #1f2937; }")
+        self.title.setWordWrap(True)  # a long title wraps rather than widening the window (zoomed)
+        self.title.setFont(semibold())  # only the weight: the size follows the app font (the zoom)
         # two lines (name and shape, then details) always fit: no wrapping surprises offscreen
         self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing() + 6)
         layout = QVBoxLayout(self)
@@ -37,11 +40,28 @@ class MapPanel(QWidget):
         layout.addWidget(grid, 1)
 
 
+def semibold() -> QFont:
+    """A font that sets only the weight (semi-bold), so the rest follows the parent's font."""
+    font = QFont()
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
 def _operator(text: str) -> QLabel:
     label = QLabel(text)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("QLabel { font-size: 18pt; color: #6b7280; }")
+    label.setObjectName("operator")
     return label
+
+
+def restyle_canvas(canvas: QWidget, muted: list[QLabel]) -> None:
+    """Colours and sizes from ``canvas``'s palette and the app font: the operators and ``muted`` labels."""
+    grey = accent(canvas, "muted")
+    for label in canvas.findChildren(QLabel, "operator"):
+        set_style(label, f"QLabel {{ font-size: {points(2.0)}; }}")
+        tint(label, grey)
+    for label in muted:
+        tint(label, grey)
 
 
 def _span_points(window):
@@ -73,7 +93,6 @@ class StudioCanvas(QWidget):
         maps.addWidget(self.pool_arrow)
         maps.addWidget(self.pool_panel, 3)
         self.step_label = QLabel()
-        self.step_label.setStyleSheet("QLabel { color: #4b5563; }")
         self.dot_product = DotProductView()
         self.formulas = FormulaPanel()
         self.formulas.setVisible(with_formulas)
@@ -83,8 +102,19 @@ class StudioCanvas(QWidget):
         layout.addWidget(self.step_label)
         layout.addWidget(self.dot_product)
         layout.addWidget(self.formulas)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # white in light, near black in dark
         self.setAutoFillBackground(True)
-        self.setStyleSheet("StudioCanvas { background: #ffffff; }")
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Pick the colours again (the theme changed)."""
+        restyle_canvas(self, [self.step_label])
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new palette or font: restyle."""
+        super().changeEvent(event)
+        if needs_restyle(event):
+            self.restyle()
 
     def show_result(self, result: StudioResult) -> None:
         """Load the maps of ``result`` (call when settings change)."""

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QEvent, Qt
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QProgressDialog, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from convviz.core.errors import first_line
 from convviz.core.gif_stream import ExportCancelled
 from convviz.core.studio_text import settings_slug
 from convviz.ui.message_bar import MessageBar
+from convviz.ui.studio.control_helpers import restyle_hints
 from convviz.ui.studio.controls_panel import ControlsPanel
 from convviz.ui.studio.depth_canvas import DepthCanvas
+from convviz.ui.studio.dot_product_view import DotProductView
+from convviz.ui.studio.formula_panel import FormulaPanel
+from convviz.ui.studio.readable import needs_restyle
+from convviz.ui.studio.studio_canvas import restyle_canvas
 from convviz.ui.studio.export import export_gif, export_png
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.studio.studio_state import StudioState
 from convviz.ui.studio.transport_bar import TransportBar
+from convviz.ui.zoom import zoom_level
 
 
 class StudioTab(QWidget):
@@ -65,6 +71,7 @@ class StudioTab(QWidget):
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
         self._add_shortcuts()
+        zoom_level().changed.connect(self._zoomed)
         self._on_changed()
         self._on_step(self.state.index)
 
@@ -90,36 +97,83 @@ class StudioTab(QWidget):
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
+        """Controls (and the export buttons under them) on the left; the maps over the transport bar.
+
+        The export buttons sit in the controls' column, so the bottom row is the transport bar alone
+        and the tab fits a 1000 px wide window.
+        """
+        self.controls_scroll = scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(self.controls.sizeHint().width() + 18)
-        transport_row = QHBoxLayout()
-        transport_row.addWidget(self.transport, 1)
-        transport_row.addWidget(self.export_png_button)
-        transport_row.addWidget(self.export_gif_button)
+        exports = QHBoxLayout()
+        exports.setContentsMargins(0, 0, 0, 0)
+        exports.addWidget(self.export_png_button)
+        exports.addWidget(self.export_gif_button)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(scroll, 1)
+        left.addLayout(exports)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.stack, 1)
-        right.addLayout(transport_row)
+        right.addWidget(self.transport)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(scroll)
+        body.addLayout(left)
         body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.message_bar)
         layout.addLayout(body, 1)
+        self.fit_controls()
+
+    def fit_controls(self) -> None:
+        """Make the controls' column as wide as the controls want at the current font (and zoom)."""
+        for widget in [self.controls, *self.controls.findChildren(QWidget)]:
+            if isinstance(widget, QComboBox):  # Qt keeps a combo's minimum size from the old font until a StyleChange
+                QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+        bar = self.controls_scroll.verticalScrollBar().sizeHint().width()
+        self.controls_scroll.setFixedWidth(self.controls.sizeHint().width() + bar + 4)
+
+    def restyle(self) -> None:
+        """Pick the colours and font sizes of every studio label again, then fit the controls."""
+        restyle_hints(self.controls)
+        self.canvas.restyle()
+        restyle_canvas(self.depth_canvas, [self.depth_canvas.kind_label])
+        for label in self.findChildren(QLabel):
+            if isinstance(label, (DotProductView, FormulaPanel)):
+                label.restyle()
+        self.fit_controls()
+
+    def _zoomed(self, _factor: float = 1.0) -> None:
+        """The zoom changed: sizes in points follow it (the maps redraw on FontChange)."""
+        self.restyle()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """The font or palette changed (zoom, theme): restyle and fit the controls again."""
+        super().changeEvent(event)
+        if needs_restyle(event) and hasattr(self, "controls_scroll"):
+            self.restyle()
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show ``page`` in the stack; the hidden page does not count for the stack's size."""
+        for other in (self.canvas, self.depth_canvas):
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self.stack.setCurrentWidget(page)
+        self.stack.updateGeometry()
 
     # ----- state -> views -----
     def _on_changed(self) -> None:
         result = self.state.result
         if result.in_depth:
-            self.stack.setCurrentWidget(self.depth_canvas)
+            self._show_page(self.depth_canvas)
             self.depth_canvas.show_result(result, self.state.equivalent)
         else:
-            self.stack.setCurrentWidget(self.canvas)
+            self._show_page(self.canvas)
             self.canvas.show_result(result)
         problem = result.error or result.pool_error
         if problem:

@@ -11,7 +11,7 @@ import numpy as np
 from PyQt6.QtCore import QLine, QRect, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
-from convviz.ui.studio.grid_render import PAD_FILL, colour_cells
+from convviz.ui.studio.grid_render import PAD_FILL, colour_cells, top_number_px
 from convviz.ui.studio.value_format import format_value
 
 LINE = QColor(205, 210, 218)
@@ -44,7 +44,7 @@ def volume_font(maps: np.ndarray, cell: int, base_font: QFont) -> QFont | None:
     longest = max(map(len, labels))
     samples = [label for label in labels if len(label) >= longest - 1]
     font = QFont(base_font)
-    for size in range(min(16, int(cell * 0.45)), MIN_NUMBER_PX - 1, -1):
+    for size in range(top_number_px(cell), MIN_NUMBER_PX - 1, -1):
         font.setPixelSize(size)
         metrics = QFontMetrics(font)
         if max(metrics.horizontalAdvance(label) for label in samples) <= cell - 4:

@@ -108,6 +108,13 @@ class VolumeView(QWidget):
         (t, b), (l, r) = self.pads
         return self.maps.shape[1] + t + b, self.maps.shape[2] + l + r
 
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new font (the zoom): the slices and their numbers are drawn again."""
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._pixmaps, self._fonts = {}, {}
+            self.update()
+
     # ----- geometry -----
     def resizeEvent(self, event) -> None:  # noqa: N802
         """Lay the slices out again for the new size."""
