@@ -207,3 +207,18 @@ def test_gui_task_stop_is_honoured_at_the_next_yield(qtbot):
     with qtbot.waitSignal(task.worker.finished, timeout=5000):
         task.start()
     assert got == [0, 1, 2] and done == []
+
+
+def test_refusals_in_words_leave_no_traceback_but_bugs_do():
+    from convviz.ui.worker import failure_details
+
+    def raised(exc):
+        try:
+            raise exc
+        except Exception as caught:  # noqa: BLE001
+            return caught
+
+    assert failure_details(raised(ValueError("evil.keras: layer 'x' is a Lambda layer"))) == ""
+    assert failure_details(raised(OSError(28, "No space left on device"))) == ""
+    details = failure_details(raised(KeyError("a bug")))
+    assert "Traceback" in details and "KeyError" in details

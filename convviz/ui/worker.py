@@ -110,8 +110,19 @@ class Worker(QObject):
 
 
 def report_failures(worker: Worker, bar: MessageBar) -> None:
-    """The one error path: each failure of ``worker`` becomes one line in ``bar``, details on stderr."""
-    worker.failed.connect(lambda message, exc: bar.show_failure(message, "".join(traceback.format_exception(exc))))
+    """The one error path: each failure of ``worker`` becomes one line in ``bar``.
+
+    A refusal in words (a ValueError such as a file the gate refused, or an OSError) is the whole
+    story; anything else also leaves its traceback on stderr for a bug report.
+    """
+    worker.failed.connect(lambda message, exc: bar.show_failure(message, failure_details(exc)))
+
+
+def failure_details(exc: BaseException) -> str:
+    """The traceback worth printing for ``exc``: none for refusals in words, the full one for bugs."""
+    if isinstance(exc, (ValueError, OSError)):
+        return ""
+    return "".join(traceback.format_exception(exc))
 
 
 class BackgroundTask:
