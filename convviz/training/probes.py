@@ -1,8 +1,11 @@
 """Looks inside a model while it trains: every layer's activations and every convolution's kernels.
 
-One multi-output ``keras.Model(inputs, [each layer's output])`` is built once and called
-through a ``tf.function`` (about 1 ms during training), so probing every few batches costs
-next to nothing.
+The model is read as a graph of leaf layers (:func:`~convviz.training.model_graph.read_graph`:
+skip connections, merges and nested models are followed as Keras runs them), and every leaf
+layer is called on its real inputs through one ``tf.function``
+(:func:`~convviz.training.model_graph.run_graph`, about 1 ms during training), so probing
+every few batches costs next to nothing. A model whose graph cannot be read (a subclassed model
+handed to the live callback) is probed through its top-level layers, as Keras lists them.
 """
 
 from __future__ import annotations
@@ -10,13 +13,33 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.training.events import Probe
+from convviz.training.model_graph import GraphError, read_graph, run_graph
 
-__all__ = ["Prober", "probed_layers"]
+__all__ = ["Prober", "probed_layers", "probed_rows"]
+
+
+def _graph_or_none(model):
+    try:
+        return read_graph(model)
+    except GraphError:
+        return None
 
 
 def probed_layers(model) -> list:
-    """The layers a probe reports on: every layer except the input placeholder."""
+    """The layers a probe reports on: every leaf layer of the graph (nested models opened up),
+    or every top-level layer but the input placeholder when the graph cannot be read."""
+    graph = _graph_or_none(model)
+    if graph is not None:
+        return [node.layer for node in graph.nodes]
     return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+def probed_rows(model) -> list[tuple[object, tuple]]:
+    """``(layer, output shape without the batch axis)`` for every layer :func:`probed_layers` lists."""
+    graph = _graph_or_none(model)
+    if graph is not None:
+        return [(node.layer, tuple(node.output_shape)) for node in graph.nodes]
+    return [(layer, tuple(layer.output.shape[1:])) for layer in probed_layers(model)]
 
 
 class Prober:
@@ -24,18 +47,26 @@ class Prober:
 
     def __init__(self, model, sample: np.ndarray, sample_label: int):
         """``sample`` is one image with the model's input shape (no batch axis)."""
-        import keras
         import tensorflow as tf
 
         self._model = model
-        self._layers = probed_layers(model)
+        graph = _graph_or_none(model)
+        if graph is not None:
+            self._layers = [node.layer for node in graph.nodes]
+            self._output = graph.output
+            run = lambda x: run_graph(graph, x)  # noqa: E731
+        else:
+            import keras
+
+            self._layers = probed_layers(model)
+            self._output = len(self._layers) - 1
+            run = keras.Model(model.inputs, [layer.output for layer in self._layers])
         self._names = tuple(layer.name for layer in self._layers)
         self._convs = [layer for layer in self._layers if type(layer).__name__ == "Conv2D"]
         self._sample = np.array(sample, dtype=np.float32)
         self._sample_label = int(sample_label)
         self._batch = tf.constant(self._sample[np.newaxis])
-        activation_model = keras.Model(model.inputs, [layer.output for layer in self._layers])
-        self._activations = tf.function(lambda x: activation_model(x, training=False))
+        self._activations = tf.function(lambda x: run(x, training=False) if graph is None else run(x))
 
     @property
     def layer_names(self) -> tuple[str, ...]:
@@ -56,5 +87,5 @@ class Prober:
             sample_label=self._sample_label,
             kernels=kernels,
             activations=activations,
-            probabilities=activations[-1][1].copy(),
+            probabilities=activations[self._output][1].copy(),
         )

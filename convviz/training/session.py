@@ -20,9 +20,10 @@ before the first batch).
 The data may be any :func:`~convviz.training.data.load_dataset` source (any image size, 1-4
 channels, any number of classes); the model is a preset built for its shape, or
 ``model="custom"`` with ``layers`` (LayerSpecs; see :func:`~convviz.training.models.custom_specs`
-for the head it gets). ``strategy`` ("default", "mirrored"; None: none) builds
-and compiles the model under that ``tf.distribute`` strategy (see
-:mod:`convviz.training.strategies`).
+for the head it gets), or ``model="loaded"``: the ``.keras`` file at ``model_path``, checked
+against the data's images and classes (see :mod:`convviz.training.loaded_models`).
+``strategy`` ("default", "mirrored"; None: none) builds and compiles the model under that
+``tf.distribute`` strategy (see :mod:`convviz.training.strategies`).
 
 Training uses ``model.fit`` on a ``tf.data`` pipeline with ``repeat()``, ``steps_per_epoch`` and
 ``prefetch(2)`` (autotuning off), which on this kind of machine avoids the stalls Keras shows at
@@ -40,7 +41,7 @@ from typing import Callable
 import numpy as np
 
 from convviz.core.errors import first_line
-from convviz.training import compiled_models
+from convviz.training import compiled_models, loaded_models
 from convviz.training.data import Dataset, load_dataset
 from convviz.training.errors import DataError, ModelFileError, ModelFitError
 from convviz.training.evaluation import evaluate_model
@@ -48,9 +49,9 @@ from convviz.training.events import (
     BatchEnd, DataReady, EpochEnd, Failed, Finished, LayerInfo, ModelReady, TrainingEvent,
 )
 from convviz.training.models import CUSTOM, build_custom_model, build_model
-from convviz.training.probes import Prober, probed_layers
+from convviz.training.probes import Prober, probed_rows
 from convviz.training.strategies import make_strategy
-from convviz.training.training_config import TrainingConfig
+from convviz.training.training_config import LOADED, TrainingConfig
 
 __all__ = ["TrainingConfig", "TrainingSession", "model_ready_event"]
 
@@ -64,10 +65,10 @@ def model_ready_event(model) -> ModelReady:
         LayerInfo(
             name=layer.name,
             kind=type(layer).__name__,
-            output_shape=tuple(layer.output.shape[1:]),
+            output_shape=shape,
             params=int(layer.count_params()),
         )
-        for layer in probed_layers(model)
+        for layer, shape in probed_rows(model)
     )
     trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
     return ModelReady(name=model.name, layers=layers, total_params=int(model.count_params()),
@@ -189,8 +190,9 @@ class TrainingSession:
 
     def _reuse_key(self) -> tuple:
         config, data = self.config, self.dataset
+        loaded = loaded_models.reuse_key(config) if config.model == LOADED else ()
         return (config.model, tuple(config.layers), tuple(data.input_shape), data.num_classes,
-                config.learning_rate, config.seed, config.strategy)
+                config.learning_rate, config.seed, config.strategy, loaded)
 
     def _build_in_scope(self):
         if self.strategy is None:
@@ -200,6 +202,8 @@ class TrainingSession:
 
     def _build_model(self):
         config, data = self.config, self.dataset
+        if config.model == LOADED:
+            return loaded_models.build_loaded(config, data.input_shape, data.num_classes)
         if config.model == CUSTOM:
             return build_custom_model(config.layers, input_shape=data.input_shape,
                                       num_classes=data.num_classes, learning_rate=config.learning_rate)
