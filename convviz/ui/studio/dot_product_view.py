@@ -7,7 +7,7 @@ import html
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from convviz.ui.studio.readable import ACCENTS, accent, needs_restyle, points, set_style, text_colour
+from convviz.ui.studio.readable import ACCENTS, accent, needs_restyle, points, set_point_scale, text_colour
 from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
 from convviz.ui.studio.value_format import format_value
 
@@ -115,7 +115,7 @@ class DotProductView(QLabel):
 
     def restyle(self) -> None:
         """Pick the font size (it follows the zoom) and the colours again."""
-        set_style(self, f"QLabel {{ font-size: {points(1.45)}; font-family: 'DejaVu Sans Mono', monospace; }}")
+        set_point_scale(self, 1.45, ("DejaVu Sans Mono", "monospace"))
         how, *args = self._shown
         (self.show_step if how == "step" else self.show_depth_step)(*args)
 

@@ -16,7 +16,7 @@ from convviz.arithmetic import (
     same_size_notes,
 )
 from convviz.core.studio import StudioResult
-from convviz.ui.studio.readable import accent, dark_window, needs_restyle, points, set_style, text_colour
+from convviz.ui.studio.readable import accent, dark_window, needs_restyle, set_point_scale, text_colour
 from convviz.ui.studio.value_format import axis_value
 
 KERAS_NOTE = (
@@ -131,7 +131,7 @@ class FormulaPanel(QLabel):
 
     def restyle(self) -> None:
         """Pick the font size (it follows the zoom) and the colours again."""
-        set_style(self, f"QLabel {{ font-size: {points(1.1)}; }}")
+        set_point_scale(self, 1.1)
         self.setText(formula_html(self.lines, self.styles()))
 
     def changeEvent(self, event) -> None:  # noqa: N802

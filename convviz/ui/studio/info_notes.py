@@ -8,9 +8,11 @@ rows"); a click writes the same text in the message bar. Texts follow the state.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QFormLayout, QHBoxLayout, QToolButton, QWidget
+from PyQt6.QtGui import QFont, QFontMetrics
+from PyQt6.QtWidgets import QApplication, QFormLayout, QHBoxLayout, QToolButton, QWidget
 
 from convviz.core.studio_text import padding_sides, plural
+from convviz.ui.studio.readable import points, set_style
 from convviz.ui.studio.value_format import axis_value
 
 TOPICS = ("padding", "stride", "dilation", "pooling", "filters", "channels")
@@ -106,14 +108,28 @@ class InfoButton(QToolButton):
         super().__init__(parent)
         self.topic, self.state = topic, state
         self.setText("?")  # "ⓘ" is missing from many fonts (a box on a bare Linux)
-        self.setFixedSize(18, 18)
-        self.setStyleSheet("QToolButton { border: 1px solid #93c5fd; border-radius: 9px; color: #1d4ed8;"
-                           " font-weight: 700; font-size: 8pt; background: #eff6ff; }")
+        self.fit()
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(f"What is {topic}?")
         self.clicked.connect(lambda: self.explained.emit(self.text_now()))
         state.changed.connect(self.refresh)
         self.refresh()
+
+    def fit(self) -> None:
+        """Size the round button for the app font (it follows the zoom); blue on its own light blue."""
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        font.setBold(True)
+        side = max(18, QFontMetrics(font).height() + 4)
+        self.setFixedSize(side, side)
+        set_style(self, f"QToolButton {{ border: 1px solid #93c5fd; border-radius: {side // 2}px; color: #1d4ed8;"
+                        f" font-weight: 700; font-size: {points(0.9)}; background: #eff6ff; }}")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """The app font changed (the zoom): size the button again."""
+        super().changeEvent(event)
+        if event.type() == event.Type.ApplicationFontChange:
+            self.fit()
 
     def text_now(self) -> str:
         """The explanation for the state on show."""

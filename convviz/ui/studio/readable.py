@@ -8,7 +8,7 @@ these again when their palette changes (``QEvent.PaletteChange``).
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent
-from PyQt6.QtGui import QColor, QPalette
+from PyQt6.QtGui import QColor, QFont, QPalette
 from PyQt6.QtWidgets import QApplication, QWidget
 
 # name: (on a light window, on a dark window); each keeps a WCAG contrast >= 4.5 with its window
@@ -78,3 +78,17 @@ def tint(label: QWidget, colour: str) -> None:
     if palette.color(QPalette.ColorRole.WindowText) != QColor(colour):
         palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
         label.setPalette(palette)
+
+
+def set_point_scale(widget: QWidget, scale: float, families: tuple[str, ...] = ()) -> None:
+    """Give ``widget`` a font ``scale`` times the app font's size (in ``families`` if given).
+
+    A font, not a style sheet: a style sheet would freeze the widget's palette at the theme it was polished in.
+    """
+    size = QApplication.font().pointSizeF()
+    font = QFont()
+    font.setPointSizeF(round((size if size > 0 else 9.0) * scale, 1))
+    if families:
+        font.setFamilies(list(families))
+    if widget.font().pointSizeF() != font.pointSizeF() or (families and widget.font().families() != list(families)):
+        widget.setFont(font)

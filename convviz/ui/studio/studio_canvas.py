@@ -17,7 +17,7 @@ from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
-from convviz.ui.studio.readable import accent, needs_restyle, points, set_style, tint
+from convviz.ui.studio.readable import accent, needs_restyle, set_point_scale, tint
 from convviz.ui.studio.value_format import axes_text, axis_value, format_value
 
 
@@ -58,7 +58,7 @@ def restyle_canvas(canvas: QWidget, muted: list[QLabel]) -> None:
     """Colours and sizes from ``canvas``'s palette and the app font: the operators and ``muted`` labels."""
     grey = accent(canvas, "muted")
     for label in canvas.findChildren(QLabel, "operator"):
-        set_style(label, f"QLabel {{ font-size: {points(2.0)}; }}")
+        set_point_scale(label, 2.0)
         tint(label, grey)
     for label in muted:
         tint(label, grey)

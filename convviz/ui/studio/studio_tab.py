@@ -141,6 +141,8 @@ class StudioTab(QWidget):
     def restyle(self) -> None:
         """Pick the colours and font sizes of every studio label again, then fit the controls."""
         restyle_hints(self.controls)
+        for button in self.controls.info.values():
+            button.fit()
         self.canvas.restyle()
         restyle_canvas(self.depth_canvas, [self.depth_canvas.kind_label])
         for label in self.findChildren(QLabel):

@@ -1,0 +1,184 @@
+"""The Studio on a projector: fits a 1000x700 window, follows the zoom, reads in the dark theme."""
+
+import re
+
+import pytest
+from PyQt6.QtCore import QPoint, QRect
+from PyQt6.QtGui import QColor, QFont, QPalette
+from PyQt6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+from convviz.ui.studio.info_notes import InfoButton
+from convviz.ui.studio.readable import contrast_ratio
+
+
+@pytest.fixture
+def restored_app(tmp_path, monkeypatch):
+    """Settings under tmp_path; the zoom, font, style and palette come back after the test."""
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
+    app = QApplication.instance()
+    font, palette, style = app.font(), app.palette(), app.style().name()
+    app.test_windows = []  # held here, closed (threads stopped) before the app settings come back
+    yield app
+    for window in app.test_windows:
+        window.close()
+    app.test_windows = []
+    from convviz.ui.zoom import zoom_level
+
+    zoom_level().reset()
+    app.setStyle(style)
+    app.setPalette(palette)
+    app.setFont(font)
+
+
+def _window(qtbot, size=(1000, 700)):
+    from convviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    QApplication.instance().test_windows.append(window)
+    window._warmed = True  # no trainer process for a layout test
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0], timeout=3000)
+    return window
+
+
+def _in_tab(widget: QWidget, tab: QWidget) -> QRect:
+    return QRect(widget.mapTo(tab, widget.rect().topLeft()), widget.size())
+
+
+def test_studio_fits_a_1000_px_window_without_scrolling_sideways(qtbot, restored_app):
+    window = _window(qtbot)
+    studio = window.studio
+    available = window.centralWidget().viewport().width()
+    assert studio.minimumSizeHint().width() <= available
+    assert window.centralWidget().horizontalScrollBar().maximum() == 0
+    transport = studio.transport
+    row = [transport.start_button, transport.back_button, transport.play_button, transport.forward_button,
+           transport.end_button, transport.scrubber, transport.position, transport.speed,
+           studio.export_png_button, studio.export_gif_button]
+    assert all(widget.isVisible() for widget in row)
+    rects = [_in_tab(widget, studio) for widget in row]
+    for i, first in enumerate(rects):
+        assert studio.rect().contains(first), row[i]
+        for j in range(i + 1, len(rects)):
+            assert not first.intersects(rects[j]), (row[i], row[j])
+    assert not _in_tab(transport.position, studio).intersects(_in_tab(transport.scrubber, studio))
+    assert transport.position.width() >= transport.position.sizeHint().width()  # "1 / 9" is not cut
+
+
+def _clipped(controls: QWidget, viewport: QWidget) -> list:
+    """Visible controls cut off on the right of the controls' column, or squeezed below their minimum."""
+    kinds = (QComboBox, QAbstractSpinBox, QAbstractButton)
+    bad = []
+    for widget in controls.findChildren(QWidget):
+        if not (isinstance(widget, kinds) and widget.isVisible()):
+            continue
+        right = widget.mapTo(viewport, QPoint(widget.width(), 0)).x()
+        squeezed = not isinstance(widget, InfoButton) and widget.width() < widget.minimumSizeHint().width()
+        if right > viewport.width() or squeezed:  # InfoButton: a round "?" sized to its font
+            bad.append(widget)
+    return bad
+
+
+def test_zoomed_controls_keep_their_width(qtbot, restored_app):
+    window = _window(qtbot, (1024, 768))
+    controls = window.studio.controls
+    viewport = controls.parentWidget()  # the scroll area's viewport
+    narrow = controls.sizeHint().width()
+    assert not _clipped(controls, viewport)
+    window.zoom.set_factor(1.5)
+    qtbot.waitUntil(lambda: controls.sizeHint().width() > narrow, timeout=3000)  # the layouts took the new font
+    qtbot.waitUntil(lambda: not _clipped(controls, viewport), timeout=3000)
+    assert viewport.width() >= controls.sizeHint().width()  # the column scrolls down, never clips sideways
+    for button in controls.findChildren(InfoButton):
+        assert button.height() >= button.fontMetrics().height() + 4 > 18
+    window.zoom.reset()
+    qtbot.waitUntil(lambda: viewport.width() < narrow + 40, timeout=3000)  # and narrows again
+
+
+def test_the_hidden_3d_page_does_not_widen_the_studio(qtbot, restored_app):
+    window = _window(qtbot, (1024, 768))
+    studio = window.studio
+    assert studio.stack.currentWidget() is studio.canvas
+    assert studio.depth_canvas.minimumSizeHint().width() > studio.canvas.minimumSizeHint().width()
+    assert studio.stack.minimumSizeHint().width() == studio.canvas.minimumSizeHint().width()
+    studio.state.update(kind="depthwise")
+    assert studio.stack.currentWidget() is studio.depth_canvas
+    assert studio.stack.minimumSizeHint().width() == studio.depth_canvas.minimumSizeHint().width()
+
+
+def test_numbers_grow_with_their_cells_and_the_zoom(qtbot, restored_app):
+    from convviz.ui.studio.grid_render import number_font
+    from convviz.ui.zoom import zoom_level
+
+    font = QFont(QApplication.font())
+    labels = ["0", "12", "3"]
+    small, projector = number_font(labels, 40, font), number_font(labels, 135, font)
+    assert projector.pixelSize() > small.pixelSize() * 2
+    assert number_font(labels, 1000, font).pixelSize() <= 64  # capped: no giant digits in a 1-cell map
+    zoom_level().set_factor(1.5)
+    assert number_font(labels, 60, font).pixelSize() > 16
+
+
+def test_grids_redraw_their_numbers_when_zoomed(qtbot, restored_app):
+    import numpy as np
+
+    from convviz.ui.studio.grid_view import GridView
+    from convviz.ui.zoom import zoom_level
+
+    view = GridView()
+    qtbot.addWidget(view)
+    view.setFixedSize(300, 300)  # the same 49 px cells before and after: only the zoom changes
+    view.set_data(np.arange(36).reshape(6, 6))
+    view.show()
+    qtbot.waitExposed(view)
+    before = view.grab().toImage()
+    zoom_level().set_factor(1.6)
+    qtbot.waitUntil(lambda: view.grab().toImage() != before, timeout=3000)
+
+
+def _colours(rich: str) -> list[str]:
+    return re.findall(r"color:\s*(#[0-9a-fA-F]{6})", rich)
+
+
+def _readable_on(colour: str, *backgrounds: QColor) -> bool:
+    return all(contrast_ratio(colour, background) >= 4.5 for background in backgrounds)
+
+
+def _unreadable(studio) -> list:
+    """The studio's texts (and their colours) without a 4.5 contrast on the window or the maps' background."""
+    canvas = studio.canvas
+    window_colour = studio.palette().color(QPalette.ColorRole.Window)
+    canvas_colour = canvas.palette().color(canvas.backgroundRole())
+    bad = [(label, colour) for label in (canvas.dot_product, canvas.formulas) for colour in _colours(label.text())
+           if not _readable_on(colour, window_colour, canvas_colour)]
+    for label in (canvas.input_panel.title, canvas.step_label):
+        colour = label.palette().color(QPalette.ColorRole.WindowText).name()
+        if not _readable_on(colour, canvas_colour):
+            bad.append((label, colour))
+    for label in studio.controls.findChildren(QWidget, "hint") + [studio.controls.depth.summary]:
+        colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", label.styleSheet()).group(1)
+        if not _readable_on(colour, window_colour):
+            bad.append((label, colour))
+    return bad
+
+
+@pytest.mark.parametrize("look", ["dark", "light"])
+def test_studio_text_is_readable_in_both_themes(qtbot, restored_app, look):
+    window = _window(qtbot, (1024, 768))
+    studio = window.studio
+    studio.state.update(padding="same")  # a padding term in grey, a note in the formulas
+    assert _colours(studio.canvas.dot_product.text()) and _colours(studio.canvas.formulas.text())
+    window.theme.set_choice("dark")  # from dark back to light too: the colours follow each change
+    window.theme.set_choice(look)
+    # the palette reaches the widgets through the event loop: wait for it, then for the colours
+    qtbot.waitUntil(lambda: (studio.palette().color(QPalette.ColorRole.Window).lightness() < 128)
+                    == (look == "dark"), timeout=3000)
+    try:
+        qtbot.waitUntil(lambda: not _unreadable(studio), timeout=3000)
+    except Exception:
+        print("UNREADABLE", [(type(a).__name__, a.objectName(), c) for a, c in _unreadable(studio)]); raise
+    studio.state.step_by(1)  # a new step is written in the new colours too
+    assert not _unreadable(studio)
