@@ -2,6 +2,7 @@
 killed trainer is reported in words and replaced, closing ends it. One window (and so one warm
 trainer) serves the whole module; every child is gone at the end (checked in /proc)."""
 
+import json
 import multiprocessing
 import os
 import signal
@@ -68,17 +69,20 @@ def _elapsed_until(qtbot, condition, started: float) -> float:
 def test_a_run_trains_in_the_child_and_the_inspector_gets_its_own_copy(qtbot, window):
     tab = _start(qtbot, window)
     assert tab.link.client.pid != os.getpid()
-    with qtbot.waitSignal(window.inspector.inspected, timeout=RUN_TIMEOUT_MS):
-        qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
     assert tab.messages.level != "error", tab.messages.text
+    assert window.inspector.info is None  # the inspector loads nothing until it is shown
+    assert tab.controls.save_button.isEnabled()  # Save model… copies the run's model.keras
     assert tab.event_counts["BatchEnd"] == 5 and tab.event_counts["Finished"] == 1  # ceil(300 / 64)
     assert tab.curves.batch_count == 5 and len(tab.view.snapshots) >= 3
     folder = Path(tab.run_folder.text().removeprefix("Run folder: "))
     assert folder.parent == Path(os.environ["CONVVIZ_RUNS_DIR"]) and (folder / "model.keras").is_file()
-    assert tab.model_path == str(folder / "model.keras") and tab.model is not None
-    inspected = window.inspector.jobs._model._inspector.model  # the inspector's model, in its own thread
-    assert inspected is not None and inspected is not tab.model  # two loads of the file: the tab's and its own
+    assert tab.model_path == str(folder / "model.keras") and tab.model is None  # the window loaded nothing
+    with qtbot.waitSignal(window.inspector.inspected, timeout=RUN_TIMEOUT_MS):  # shown: it loads its own copy
+        window.tabs.setCurrentWidget(window.inspector)
+    assert window.inspector.jobs._model._inspector.model is not None  # the inspector's model, in its own thread
     assert tab.link.client.process.is_alive()  # the trainer stays warm for the next run
+    window.tabs.setCurrentWidget(tab)
 
 
 def test_pause_resume_and_stop_each_within_0_3_s(qtbot, window):
@@ -100,7 +104,7 @@ def test_pause_resume_and_stop_each_within_0_3_s(qtbot, window):
     assert _elapsed_until(qtbot, lambda: tab.event_counts["EpochEnd"] >= 1, started) <= STEERING_S
     qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
     assert tab.event_counts["EpochEnd"] == 1 and "stopped early" in tab.results.summary.text()
-    assert tab.model is not None  # stop keeps the model trained so far
+    assert tab.model_path.endswith("model.keras") and Path(tab.model_path).is_file()  # stop keeps the model so far
 
 
 def test_a_killed_trainer_is_reported_in_words_and_train_works_again(qtbot, window):
@@ -111,6 +115,8 @@ def test_a_killed_trainer_is_reported_in_words_and_train_works_again(qtbot, wind
     text = tab.messages.text
     assert text.startswith("The training process ended unexpectedly (killed by SIGKILL); last lines of its output:")
     assert "\n" not in text and window.isVisible() and tab.controls.state == "idle"
+    info = json.loads((Path(tab.run_folder.path) / "run.json").read_text())  # the folder says it was cut short
+    assert info["status"] == "ended" and info["reason"] == "the training process was killed (SIGKILL)"
     tab = _start(qtbot, window)
     qtbot.waitUntil(lambda: tab.controls.state == "idle", timeout=RUN_TIMEOUT_MS)
     assert tab.event_counts["Finished"] == 1 and tab.messages.level != "error"

@@ -5,7 +5,8 @@ TensorFlow and waits), and the same child trains run after run, so only the very
 pays for TensorFlow. :meth:`poll` never blocks for long: it returns what has arrived, as
 ``(kind, value)`` pairs: ``("ready", None)``, ``("run", folder)``, ``("events", [event, ...])``,
 ``("state", "paused" | "running" | "stopping")``, ``("ended", model_path)`` and, if the child
-died, ``("died", message)`` with one line saying how and its last output.
+died, ``("died", message)`` with one line saying how and its last output. A run the child could
+not end itself (killed, or closed mid-run) is marked ended in its folder, with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import signal
 import tempfile
 from pathlib import Path
 
+from convviz.core.runs import mark_ended
 from convviz.training.trainer_wire import decode_events, probe_from_wire
 
 __all__ = ["TrainerClient", "death_message"]
@@ -41,6 +43,7 @@ class TrainerClient:
         self.log_path: str | None = None
         self.ready = False
         self.running = False  # a run was sent and has not ended
+        self.run_dir: str | None = None  # the folder of the run going in the child (None between runs)
 
     @property
     def pid(self) -> int | None:
@@ -102,8 +105,10 @@ class TrainerClient:
             return "events", decode_events(message[1])
         if kind == "ready":
             self.ready = True
+        if kind == "run":
+            self.run_dir = message[1]
         if kind == "ended":
-            self.running = False
+            self.running, self.run_dir = False, None
         return kind, (message[1] if len(message) > 1 else None)
 
     def _send(self, message: tuple) -> None:
@@ -118,6 +123,8 @@ class TrainerClient:
         process, log_path = self.process, self.log_path
         process.join(1.0)
         message = death_message(process.exitcode, log_path)
+        if self.run_dir is not None:
+            mark_ended(self.run_dir, f"the training process was {_how(process.exitcode)}")
         self._forget()
         return message
 
@@ -132,14 +139,25 @@ class TrainerClient:
             if process.is_alive():
                 end()
                 process.join(0.2)
+        self._drain()
+        if self.run_dir is not None and not process.is_alive():  # it could not end its run: say so in the folder
+            mark_ended(self.run_dir, "the window was closed while it ran")
         self._forget()
+
+    def _drain(self) -> None:
+        """Read what the child sent before it ended (its run folder may be among it)."""
+        try:
+            while self.conn is not None and self.conn.poll():
+                self._receive()
+        except (EOFError, OSError):
+            pass
 
     def _forget(self) -> None:
         if self.conn is not None:
             self.conn.close()
         if self.log_path:
             Path(self.log_path).unlink(missing_ok=True)
-        self.process = self.conn = self.log_path = None
+        self.process = self.conn = self.log_path = self.run_dir = None
         self.ready = self.running = False
 
 
@@ -155,6 +173,16 @@ def death_message(exitcode: int | None, log_path: str | None) -> str:
     tail = _tail(log_path)
     return (f"The training process ended unexpectedly ({how}); last lines of its output: "
             f"{tail or '(none)'}")
+
+
+def _how(exitcode: int | None) -> str:
+    """How the child ended, for its run folder: "killed (SIGKILL)", "ended with exit code 1"."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            return f"killed (signal {-exitcode})"
+    return f"ended with exit code {exitcode}"
 
 
 def _tail(log_path: str | None) -> str:

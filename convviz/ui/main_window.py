@@ -43,12 +43,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.inspector.studioRequested.connect(self.replay_in_studio)
-        self.training.modelAvailable.connect(self.inspector.use_model)
-        # A run in the trainer process: the inspector loads its own copy of the saved model.
-        self.training.modelFileAvailable.connect(lambda path, _source: self.inspector.load_model_file(path))
         # The lab's data comes along: its test split, true labels and class names, as the inspector's samples.
-        for signal in (self.training.modelAvailable, self.training.modelFileAvailable):
-            signal.connect(lambda *_: self.inspector.use_data(self.training.controls.data.currentData()))
+        self.training.modelAvailable.connect(self._model_in_hand)
+        # A run's saved model (trainer process, or File > Open run…): the inspector loads its own copy,
+        # once, when it is first shown after it (loading a .keras holds the window for a moment).
+        self.training.modelFileAvailable.connect(self._offer_model_file)
+        self.tabs.currentChanged.connect(lambda _index: self._hand_over_model_file())
+        self._pending_model: tuple[str, str] | None = None  # (.keras path, its data) the inspector has not loaded
         self.run_source = None  # the run folder on show in the Training tab (File > Open run…)
         self._warmed = False
         self.setAcceptDrops(True)  # an image or model dropped anywhere goes to the inspector
@@ -66,6 +67,24 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.tabs.setCurrentWidget(self.inspector)
             self.inspector.open_paths(paths)
+
+    def _model_in_hand(self, model, source: str) -> None:
+        """A model trained or loaded in this process: the inspector adopts it at once (no file to load)."""
+        self._pending_model = None  # a saved model not yet shown is older than this one
+        self.inspector.use_model(model, source)
+        self.inspector.use_data(self.training.controls.data.currentData())
+
+    def _offer_model_file(self, path: str, _source: str = "", data: str | None = None) -> None:
+        """Hand the saved model at ``path`` to the inspector: now if it is on show, else when it is next shown."""
+        self._pending_model = (path, data or self.training.controls.data.currentData())
+        self._hand_over_model_file()
+
+    def _hand_over_model_file(self) -> None:
+        if self._pending_model is None or self.tabs.currentWidget() is not self.inspector:
+            return
+        (path, data), self._pending_model = self._pending_model, None
+        self.inspector.load_model_file(path)
+        self.inspector.use_data(data)
 
     def replay_in_studio(self, request: StudioRequest) -> None:
         """Animate a computation the inspector picked, on the studio's tab.
@@ -108,10 +127,25 @@ class MainWindow(QMainWindow):
         if self.run_source is not None:
             self.run_source.stop()
         self.run_source = source
+        self.training.model, self.training.model_path = None, ""  # Save model… saves this run's model, if any
+        self.training.controls.has_model = False
+        self.training.controls.set_state("idle")
         self.tabs.setCurrentWidget(self.training)
+        source.ended.connect(lambda: self._run_model(source))
         source.start()
         self.training.run_folder.show_path(str(run_dir))
         return True
+
+    def _run_model(self, source) -> None:
+        """The opened run has ended: its model.keras, if any, is what Save model… saves and the inspector shows."""
+        reader = source.follower.reader
+        if source is not self.run_source or not source.follower.done or reader.model_path is None:
+            return
+        self.training.model_path = str(reader.model_path)
+        self.training.controls.has_model = True
+        self.training.controls.set_state("idle")
+        data = reader.config.get("data")
+        self._offer_model_file(str(reader.model_path), data=data if isinstance(data, str) and data else None)
 
     def compare_run(self, run_dir) -> bool:
         """Overlay the curves of the run folder ``run_dir`` on the Training tab's; False (and a message) if not a run."""

@@ -13,6 +13,9 @@ __all__ = ["RunFollower"]
 class RunFollower:
     """Wraps a :class:`RunReader`: :meth:`poll` returns new events; :attr:`done` once the run ended.
 
+    A run whose process is gone without marking the end (killed) is done too, once its events
+    stopped growing for a few seconds; :attr:`note` then says so in one line.
+
     A GUI calls :meth:`poll` from a timer; a script may call :meth:`wait` to block until the
     next events (polling every ``interval`` seconds, up to ``timeout``).
     """
@@ -32,6 +35,11 @@ class RunFollower:
         if any(type(event).__name__ in ("Finished", "Failed") for event in events):
             self.done = True
         return events
+
+    @property
+    def note(self) -> str:
+        """One line if the run ended without finishing (cut short, its process gone), else ""."""
+        return self.reader.end_note if self.done else ""
 
     def wait(self, timeout: float, interval: float = 0.05) -> list:
         """Poll until there are new events or ``timeout`` seconds passed; return them (maybe [])."""

@@ -3,7 +3,9 @@
 :meth:`RunReader.poll` returns the events added since the last call. A last line without its
 newline is a write in progress (or the end of a killed run) and waits for the next poll; a
 complete line that is not JSON is skipped and counted. A Probe line whose snapshot file the
-writer has since thinned away is skipped too: what is on disk is what the run kept.
+writer has since thinned away is skipped too: what is on disk is what the run kept. A run that
+says ``running`` but whose process is gone (and whose events stopped growing) has ended too:
+:attr:`RunReader.end_note` says so in one line.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from convviz.core.runs.liveness import CUT_SHORT, writer_gone
 from convviz.core.runs.records import RunRecord, from_record
 from convviz.core.runs.snapshots import load_snapshot
 from convviz.core.runs.writer import FORMAT_VERSION
@@ -126,8 +129,24 @@ class RunReader:
 
     @property
     def finished(self) -> bool:
-        """True when the run ended (normally, stopped or failed), False while running or if killed."""
-        return self.info.get("status") in ENDED or bool(self.of_type("Finished") or self.of_type("Failed"))
+        """True when the run ended (normally, stopped, failed, or cut short: its process is gone), False while running."""
+        return (self.info.get("status") in ENDED or bool(self.of_type("Finished") or self.of_type("Failed"))
+                or self.cut_short)
+
+    @property
+    def cut_short(self) -> bool:
+        """True when run.json still says running but the writer's process is gone and the events stopped growing."""
+        return writer_gone(self.path, self.info)
+
+    @property
+    def end_note(self) -> str:
+        """One line if the run ended without finishing (marked ended, or its process gone), else ""."""
+        if self.of_type("Finished") or self.of_type("Failed"):
+            return ""
+        if self.info.get("status") == "ended":
+            reason = self.info.get("reason")
+            return f"this run stopped without finishing ({reason})" if reason else "this run stopped without finishing"
+        return CUT_SHORT if self.cut_short else ""
 
     @property
     def model_path(self) -> Path | None:

@@ -3,7 +3,8 @@
 A QTimer polls a :class:`~convviz.core.runs.RunFollower` every ``interval_ms`` on the GUI thread
 and hands the new events to :meth:`TrainingTab.show_event`, the way a training worker's
 events arrive; the tab's own timer draws them. Polling stops once the run has ended, or when
-the tab starts a run of its own.
+the tab starts a run of its own. A run whose process is gone without saying it ended (killed)
+stops being live once its events stop growing, and the message bar says so in one line.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ class RunSource(QObject):
             self.stop()
             self.tab.view.set_running(False)
             self.tab.redraw(force=True)
+            note = self.follower.note
+            if note:
+                self.tab.messages.show_warning(note[:1].upper() + note[1:] + ".")
+                self.tab.progress.show_done("ended without finishing", complete=False)
 
     def stop(self) -> None:
         """Stop following (the events shown so far stay)."""

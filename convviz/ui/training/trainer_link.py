@@ -148,10 +148,10 @@ def follow_link(tab, link: TrainerLink) -> None:
 
     def ended(model_path: str) -> None:
         if tab.event_counts["Finished"] and model_path:
+            # no copy loaded here: Save model… copies the file, the inspector loads its own when shown
             tab.model_path = model_path
-            tab.fetch_model(model_path)  # the run ends once the tab has its own copy, then the inspector loads one
-        else:
-            tab.end_run("train")
+            tab.modelFileAvailable.emit(model_path, "the model just trained in the Training tab")
+        tab.end_run("train")
 
     def died(message: str) -> None:
         tab.messages.show_error(message)
