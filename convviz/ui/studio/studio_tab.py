@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import QEvent, Qt
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
-    QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from convviz.core.errors import first_line
 from convviz.core.gif_stream import ExportCancelled
 from convviz.core.studio_text import settings_slug
 from convviz.ui.message_bar import MessageBar
-from convviz.ui.studio.control_helpers import restyle_hints
+from convviz.ui.studio.control_helpers import fit_column, restyle_hints
 from convviz.ui.studio.controls_panel import ControlsPanel
 from convviz.ui.studio.depth_canvas import DepthCanvas
 from convviz.ui.studio.dot_product_view import DotProductView
@@ -71,7 +71,7 @@ class StudioTab(QWidget):
         self.export_png_button.clicked.connect(self._ask_png)
         self.export_gif_button.clicked.connect(self._ask_gif)
         self._add_shortcuts()
-        zoom_level().changed.connect(self._zoomed)
+        zoom_level().changed.connect(self.restyle)  # sizes in points follow the zoom
         self._on_changed()
         self._on_step(self.state.index)
 
@@ -130,15 +130,9 @@ class StudioTab(QWidget):
 
     def fit_controls(self) -> None:
         """Make the controls' column as wide as the controls want at the current font (and zoom)."""
-        for widget in [self.controls, *self.controls.findChildren(QWidget)]:
-            if isinstance(widget, QComboBox):  # Qt keeps a combo's minimum size from the old font until a StyleChange
-                QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
-            if widget.layout() is not None:
-                widget.layout().invalidate()
-        bar = self.controls_scroll.verticalScrollBar().sizeHint().width()
-        self.controls_scroll.setFixedWidth(self.controls.sizeHint().width() + bar + 4)
+        fit_column(self.controls_scroll, self.controls)
 
-    def restyle(self) -> None:
+    def restyle(self, *_zoom) -> None:
         """Pick the colours and font sizes of every studio label again, then fit the controls."""
         restyle_hints(self.controls)
         for button in self.controls.info.values():
@@ -149,10 +143,6 @@ class StudioTab(QWidget):
             if isinstance(label, (DotProductView, FormulaPanel)):
                 label.restyle()
         self.fit_controls()
-
-    def _zoomed(self, _factor: float = 1.0) -> None:
-        """The zoom changed: sizes in points follow it (the maps redraw on FontChange)."""
-        self.restyle()
 
     def changeEvent(self, event) -> None:  # noqa: N802
         """The font or palette changed (zoom, theme): restyle and fit the controls again."""
