@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -19,7 +21,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from convviz.training.loaded_models import shape_text
 from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count
+from convviz.training.training_config import LOADED
 
 MNIST_AUTO = "mnist"
 
@@ -57,6 +61,8 @@ class TrainingControls(QGroupBox):
         model_form.addRow(_label("Data"), data_row)
         model_form.addRow(_label("Model"), self.preset)
         model_form.addRow(_label(""), self.params)
+        model_form.addRow(_label("Weights"), self.weights)
+        self._model_form = model_form
         run_form = QFormLayout()
         run_form.addRow(_label("Epochs"), self.epochs)
         run_form.addRow(_label("Batch size"), self.batch_size)
@@ -87,6 +93,7 @@ class TrainingControls(QGroupBox):
         self.custom_layers: tuple = ()  # the layer editor's stack, trained when the model is "custom"
         self.custom_total: int | None = None
         self.custom_error = ""  # why the custom stack cannot be built ("" if it can)
+        self.loaded: dict | None = None  # the loaded .keras model offered as "loaded: <name>"
         self._show_preset()
         self.set_state("idle")
 
@@ -119,6 +126,15 @@ class TrainingControls(QGroupBox):
         self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
                                 Qt.ItemDataRole.ToolTipRole)
         self.params = QLabel()
+        self.weights = QComboBox()
+        self.weights.setToolTip("Train the loaded model from the weights in its file, or from scratch")
+        for text, keep, tip in (
+            ("keep the loaded weights", True, "Training goes on from the weights saved in the file"),
+            ("reset to fresh initial weights", False,
+             "The same layers with new random weights from their initializers: training starts from scratch"),
+        ):
+            self.weights.addItem(text, keep)
+            self.weights.setItemData(self.weights.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#555; font-size:8.5pt;")
@@ -132,6 +148,25 @@ class TrainingControls(QGroupBox):
             index = self.data.count() - 1
             self.data.setItemData(index, path, Qt.ItemDataRole.ToolTipRole)
         self.data.setCurrentIndex(index)
+
+    def offer_loaded(self, name: str, path: str, params: int, input_shape: tuple, num_classes: int,
+                     problem: str = "") -> None:
+        """Offer the model loaded from ``path`` as "loaded: <name>" (replacing an earlier one);
+        ``problem`` says why it cannot be trained ("" if it can)."""
+        self.loaded = {"name": name, "path": str(path), "params": int(params), "input_shape": tuple(input_shape),
+                       "num_classes": int(num_classes), "problem": problem}
+        index = self.preset.findData(LOADED)
+        if index < 0:
+            self.preset.addItem("", LOADED)
+            index = self.preset.count() - 1
+        self.preset.setItemText(index, f"loaded: {name}")
+        self.preset.setItemData(index, f"The model loaded from {path}", Qt.ItemDataRole.ToolTipRole)
+        if self.is_loaded():
+            self._show_preset()
+
+    def is_loaded(self) -> bool:
+        """True when the loaded ``.keras`` model is the chosen model."""
+        return self.preset.currentData() == LOADED
 
     def is_custom(self) -> bool:
         """True when the layer editor's stack is the chosen model."""
@@ -160,6 +195,9 @@ class TrainingControls(QGroupBox):
             if self.custom_error:
                 raise ValueError(f"The custom model cannot be built: {self.custom_error}")
             settings["layers"] = self.custom_layers
+        if self.is_loaded():
+            settings["model_path"] = self.loaded["path"]
+            settings["keep_weights"] = bool(self.weights.currentData())
         return settings
 
     def set_state(self, state: str) -> None:
@@ -173,7 +211,8 @@ class TrainingControls(QGroupBox):
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.save_button.setEnabled(idle and self.has_model)
         self.load_button.setEnabled(idle)
-        for widget in (self.data, self.open_data, self.preset, self.epochs, self.batch_size, self.learning_rate):
+        for widget in (self.data, self.open_data, self.preset, self.weights, self.epochs, self.batch_size,
+                       self.learning_rate):
             widget.setEnabled(idle)
         self.state_changed.emit(state)
 
@@ -181,6 +220,10 @@ class TrainingControls(QGroupBox):
         name = self.preset.currentData()
         if self.state:  # Train depends on whether the custom stack can be built
             self.set_state(self.state)
+        self._model_form.setRowVisible(self.weights, name == LOADED)
+        if name == LOADED:
+            self._show_loaded()
+            return
         if name == CUSTOM:
             bad = self.custom_error or self.custom_total is None
             self.params.setText("<b style='color:#a11d16'>cannot be built (see Layers)</b>" if bad
@@ -191,3 +234,12 @@ class TrainingControls(QGroupBox):
         preset = MODEL_PRESETS[name]
         self.params.setText(f"<b>{preset_param_count(name):,} parameters</b>")
         self.note.setText(f"{preset.description}.<br>{preset.note}")
+
+    def _show_loaded(self) -> None:
+        loaded = {key: html.escape(str(value)) for key, value in self.loaded.items()}
+        self.params.setText(f"<b>{self.loaded['params']:,} parameters</b>")
+        facts = (f"{loaded['name']}: takes {shape_text(self.loaded['input_shape'])} images, "
+                 f"{loaded['num_classes']} classes.")
+        self.note.setText(f"{facts}<br><b style='color:#a11d16'>Cannot be trained: {loaded['problem']}</b>"
+                          if loaded["problem"] else
+                          f"{facts}<br>Its own layers and graph, trained on the chosen data.")

@@ -7,6 +7,7 @@ Every TensorFlow import happens inside the jobs, in the worker thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,21 +52,56 @@ def copy_job(source: str | Path, path: str | Path) -> Callable[[Emit], Path]:
     return job
 
 
-def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callable[[Emit], object]:
-    """A job loading the model at ``path``; it emits ModelReady and a Probe of ``sample``, returns the model."""
+@dataclass(frozen=True)
+class LoadedModel:
+    """What a load job hands back: the model and what the Training tab needs to offer it for training."""
 
-    def job(emit: Emit):
+    model: object
+    path: str
+    name: str
+    params: int
+    input_shape: tuple  # (H, W, C); None for a free size
+    num_classes: int
+    problem: str = ""  # why it cannot be trained ("" if it can)
+
+
+def fitted_sample(sample: np.ndarray, input_shape: tuple) -> np.ndarray:
+    """``sample`` (H, W, C) brought to ``input_shape``: nearest-pixel resize, channels averaged and repeated."""
+    height = input_shape[0] or sample.shape[0]
+    width = input_shape[1] or sample.shape[1]
+    channels = input_shape[2] or sample.shape[2]
+    rows = np.arange(height) * sample.shape[0] // height
+    cols = np.arange(width) * sample.shape[1] // width
+    image = sample[rows][:, cols]
+    if image.shape[2] != channels:
+        image = np.repeat(image.mean(axis=2, keepdims=True), channels, axis=2)
+    return image.astype(np.float32)
+
+
+def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callable[[Emit], LoadedModel]:
+    """A job loading the image model at ``path``; it emits ModelReady and a Probe of ``sample``
+    (brought to the model's input shape), returns a :class:`LoadedModel`."""
+
+    def job(emit: Emit) -> LoadedModel:
+        from convviz.training.errors import ModelFileError
+        from convviz.training.loaded_models import model_facts
         from convviz.training.probes import Prober
         from convviz.training.session import model_ready_event
-        from convviz.training.storage import check_model_fits, load_model
+        from convviz.training.storage import load_model
 
+        name = Path(path).name
         model = load_model(path)
-        check_model_fits(model, input_shape=sample.shape, name=Path(path).name)
+        input_shape, classes, problem = model_facts(model, name)
+        if len(input_shape) != 3 or len(model.outputs[0].shape) != 2:
+            raise ModelFileError(problem)
         emit(model_ready_event(model))
-        emit(Prober(model, sample, sample_label).probe(epoch=0, step=-1))
-        return model
+        emit(Prober(model, fitted_sample(sample, input_shape), sample_label).probe(epoch=0, step=-1))
+        return LoadedModel(model, str(path), name, int(model.count_params()), input_shape, classes, problem)
 
     return job
+
+
+KNOWN_DATA = {"mnist": ((28, 28, 1), 10), "fashion_mnist": ((28, 28, 1), 10), "cifar10": ((32, 32, 3), 10)}
 
 
 class ModelFiles:
@@ -86,6 +122,36 @@ class ModelFiles:
         image, label = self._sample if self._sample is not None else default_sample()
         self._start_task("load", load_job(path, image, label), note=f"Loading {Path(path).name}…")
         return True
+
+    def loaded_fits(self, config) -> bool:
+        """False (and one line in the message bar) when ``config`` trains the loaded model on data
+        whose images or classes it cannot take, as far as the tab knows the data's shapes."""
+        from convviz.training.loaded_models import fit_problem
+
+        loaded = self.controls.loaded
+        if config.model != "loaded" or loaded is None:
+            return True
+        problem = loaded["problem"]
+        known = self.data_shapes.get(config.data, KNOWN_DATA.get(config.data))
+        if not problem and known is not None:
+            problem = fit_problem(loaded["name"], loaded["input_shape"], loaded["num_classes"], *known)
+        if problem:
+            self.messages.show_error(problem)
+        return not problem
+
+    def remember_data(self, event) -> None:
+        """Keep the shapes of the data a run just loaded, to check a loaded model against them."""
+        config = getattr(self.session, "config", None)
+        if config is not None and "x_train" in event.shapes and "y_train" in event.shapes:
+            self.data_shapes[config.data] = (tuple(event.shapes["x_train"][1:]), int(event.shapes["y_train"][-1]))
+
+    def _take_loaded(self, result: LoadedModel) -> None:
+        self.model, self.model_path = result.model, ""
+        self.controls.offer_loaded(result.name, result.path, result.params, result.input_shape,
+                                   result.num_classes, result.problem)
+        self.messages.show_info(f"Model loaded: its summary, filters and activations are shown; choose "
+                                f"\"loaded: {result.name}\" as the Model to train it.")
+        self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
 
     def use_data(self, path: str | Path) -> None:
         """Train on the .npz file or IDX folder at ``path`` from the next run on."""

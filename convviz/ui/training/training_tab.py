@@ -101,6 +101,7 @@ class TrainingTab(ModelFiles, QWidget):
         follow_link(self, self.link)
         self.event_counts: Counter[str] = Counter()
         self._sample = None  # (image, label) of the last probe, reused to probe a loaded model
+        self.data_shapes: dict[str, tuple] = {}  # data source -> (image shape, classes) seen in a run
         self._shut_down = False
         self._page_changed()
 
@@ -140,6 +141,8 @@ class TrainingTab(ModelFiles, QWidget):
             config = TrainingConfig(**self.controls.settings(), limit=self.limit, probe_every=self.probe_every)
         except ValueError as exc:
             self.messages.show_error(first_line(exc))
+            return False
+        if not self.loaded_fits(config):  # refused before anything shown changes
             return False
         self.messages.clear()
         self.results.reset()
@@ -217,6 +220,7 @@ class TrainingTab(ModelFiles, QWidget):
         if self.training_now():  # the data passed: only now does the run replace the model before it
             self.model, self.model_path = None, ""
         self.preview.show_data(event)
+        self.remember_data(event)
         self.layer_link.data_ready(event)
         text = " ".join([f"Training on {event.source}.", *event.warnings])
         (self.messages.show_warning if event.is_fallback or event.warnings else self.messages.show_info)(text)
@@ -242,9 +246,7 @@ class TrainingTab(ModelFiles, QWidget):
             self.model = self.session.model
             self.modelAvailable.emit(self.model, "the model just trained in the Training tab")
         elif self.jobs.kind == "load" and result is not None:
-            self.model, self.model_path = result, ""
-            self.messages.show_info("Model loaded: its summary, filters and activations are shown.")
-            self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
+            self._take_loaded(result)  # offered as "loaded: <name>" in the Model choice
         elif self.jobs.kind == "save" and result is not None:
             self.messages.show_info(f"Model saved to {result}.")
 
