@@ -68,6 +68,15 @@ def test_studio_fits_a_1000_px_window_without_scrolling_sideways(qtbot, restored
     assert transport.position.width() >= transport.position.sizeHint().width()  # "1 / 9" is not cut
 
 
+@pytest.mark.parametrize("kind", ["depthwise", "separable", "transposed", "conv1d"])
+def test_the_3d_page_fits_a_1000_px_window_too(qtbot, restored_app, kind):
+    window = _window(qtbot)
+    window.studio.state.update(kind=kind)
+    assert window.studio.stack.currentWidget() is window.studio.depth_canvas
+    qtbot.waitUntil(lambda: window.centralWidget().horizontalScrollBar().maximum() == 0, timeout=3000)
+    assert window.studio.minimumSizeHint().width() <= window.centralWidget().viewport().width()
+
+
 def _clipped(controls: QWidget, viewport: QWidget) -> list:
     """Visible controls cut off on the right of the controls' column, or squeezed below their minimum."""
     kinds = (QComboBox, QAbstractSpinBox, QAbstractButton)

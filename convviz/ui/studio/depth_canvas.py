@@ -61,6 +61,7 @@ class DepthCanvas(QWidget):
                                 (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 4)):
             maps.addWidget(widget, stretch)
         self.kind_label = QLabel()
+        self.kind_label.setWordWrap(True)  # a long explanation wraps rather than widening the window
         self.step_label = QLabel()
         self.step_label.setFont(semibold())
         self.filter_spin = QSpinBox()
