@@ -128,3 +128,20 @@ def test_the_config_says_which_file():
         TrainingConfig(model="loaded")
     with pytest.raises(ValueError, match="only used with model='loaded'"):
         TrainingConfig(model_path="x.keras")
+
+
+def test_fit_words_and_a_model_without_softmax(tmp_path):
+    from convviz.training.events import Failed
+    from convviz.training.loaded_models import fit_problem
+    from convviz.training.session import TrainingConfig, TrainingSession
+    from convviz.training.storage import save_model
+
+    assert fit_problem("m.keras", (28, 28, 1), 5, (28, 28, 1), 10) == (
+        "m.keras takes 28x28x1 images with 5 classes; the data has 28x28x1 images with 10 classes")
+    assert fit_problem("m.keras", (None, None, 1), 10, (28, 28, 1), 10) == ""  # a free size takes any image
+    logits = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, name="scores")])
+    save_model(logits, tmp_path / "logits.keras")
+    events = []
+    TrainingSession(TrainingConfig(model="loaded", model_path=str(tmp_path / "logits.keras"), limit=50)).run(events.append)
+    assert isinstance(events[-1], Failed) and "\n" not in events[-1].message
+    assert events[-1].message.startswith("logits.keras: its output layer scores has no softmax")

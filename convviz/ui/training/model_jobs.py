@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QApplication
 
 from convviz.assets import bundled_digits
 from convviz.core.errors import first_line
+from convviz.training.training_config import LOADED
 from convviz.ui.training.timeline_gif import DEFAULT_FPS
 
 Emit = Callable[[object], None]
@@ -101,9 +102,6 @@ def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callabl
     return job
 
 
-KNOWN_DATA = {"mnist": ((28, 28, 1), 10), "fashion_mnist": ((28, 28, 1), 10), "cifar10": ((32, 32, 3), 10)}
-
-
 class ModelFiles:
     """The Training tab's model and timeline files (a mixin: it uses the tab's jobs, controls and messages)."""
 
@@ -129,21 +127,15 @@ class ModelFiles:
         from convviz.training.loaded_models import fit_problem
 
         loaded = self.controls.loaded
-        if config.model != "loaded" or loaded is None:
+        if config.model != LOADED or loaded is None:
             return True
         problem = loaded["problem"]
-        known = self.data_shapes.get(config.data, KNOWN_DATA.get(config.data))
+        known = self.layer_link.known_inputs.get(config.data)  # (image shape, classes) of data seen
         if not problem and known is not None:
             problem = fit_problem(loaded["name"], loaded["input_shape"], loaded["num_classes"], *known)
         if problem:
             self.messages.show_error(problem)
         return not problem
-
-    def remember_data(self, event) -> None:
-        """Keep the shapes of the data a run just loaded, to check a loaded model against them."""
-        config = getattr(self.session, "config", None)
-        if config is not None and "x_train" in event.shapes and "y_train" in event.shapes:
-            self.data_shapes[config.data] = (tuple(event.shapes["x_train"][1:]), int(event.shapes["y_train"][-1]))
 
     def _take_loaded(self, result: LoadedModel) -> None:
         self.model, self.model_path = result.model, ""

@@ -101,7 +101,6 @@ class TrainingTab(ModelFiles, QWidget):
         follow_link(self, self.link)
         self.event_counts: Counter[str] = Counter()
         self._sample = None  # (image, label) of the last probe, reused to probe a loaded model
-        self.data_shapes: dict[str, tuple] = {}  # data source -> (image shape, classes) seen in a run
         self._shut_down = False
         self._page_changed()
 
@@ -220,7 +219,6 @@ class TrainingTab(ModelFiles, QWidget):
         if self.training_now():  # the data passed: only now does the run replace the model before it
             self.model, self.model_path = None, ""
         self.preview.show_data(event)
-        self.remember_data(event)
         self.layer_link.data_ready(event)
         text = " ".join([f"Training on {event.source}.", *event.warnings])
         (self.messages.show_warning if event.is_fallback or event.warnings else self.messages.show_info)(text)
