@@ -22,7 +22,8 @@ ACCENTS = {
     "error": ("#7a1b16", "#ff9b94"),
     "model": ("#123f73", "#93c5fd"),
 }
-RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.StyleChange,
+# not StyleChange: it arrives inside QApplication.setStyle's walk over every widget, no time to restyle
+RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
                   QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
 
 

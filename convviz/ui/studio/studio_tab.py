@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QApplication, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
@@ -127,6 +127,8 @@ class StudioTab(QWidget):
         layout.addWidget(self.message_bar)
         layout.addLayout(body, 1)
         self.fit_controls()
+        self.restyle_timer = QTimer(self, singleShot=True, interval=0)
+        self.restyle_timer.timeout.connect(self.restyle)
 
     def fit_controls(self) -> None:
         """Make the controls' column as wide as the controls want at the current font (and zoom)."""
@@ -147,8 +149,8 @@ class StudioTab(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802
         """The font or palette changed (zoom, theme): restyle and fit the controls again."""
         super().changeEvent(event)
-        if needs_restyle(event) and hasattr(self, "controls_scroll"):
-            self.restyle()
+        if needs_restyle(event) and hasattr(self, "restyle_timer"):
+            self.restyle_timer.start()  # once, after Qt's own handling of the change
 
     def _show_page(self, page: QWidget) -> None:
         """Show ``page`` in the stack; the hidden page does not count for the stack's size."""
