@@ -191,3 +191,12 @@ def test_studio_text_is_readable_in_both_themes(qtbot, restored_app, look):
         print("UNREADABLE", [(type(a).__name__, a.objectName(), c) for a, c in _unreadable(studio)]); raise
     studio.state.step_by(1)  # a new step is written in the new colours too
     assert not _unreadable(studio)
+
+
+def test_the_maps_background_follows_the_dark_theme(qtbot, restored_app):
+    window = _window(qtbot, (1024, 768))
+    view = window.studio.canvas.kernel_view  # a 3x3 kernel in a tall panel: empty room above and below
+    window.theme.set_choice("dark")
+    qtbot.waitUntil(lambda: view.palette().color(QPalette.ColorRole.Base).lightness() < 128, timeout=3000)
+    corner = view.grab().toImage().pixelColor(1, 1)
+    assert corner.lightness() < 128  # no white box glaring around the cells on a projector

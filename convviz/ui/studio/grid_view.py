@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 from PyQt6.QtCore import QPoint, QRect, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PyQt6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from convviz.ui.studio.grid_render import render_grid, tag_chips
 
 HIGHLIGHT = QColor("#e8710a")
 WINNER = QColor("#c0392b")
-BACKGROUND = QColor("#ffffff")
 
 
 class GridView(QWidget):
@@ -167,7 +166,7 @@ class GridView(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         """Blit the cached grid, cover cells not computed yet, draw the step's highlights."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), BACKGROUND)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))  # dark in the dark theme
         if self.message:
             self._paint_message(painter)
             return
