@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from PyQt6.QtWidgets import QFileDialog
 
 from convviz.core.runs import CUT_SHORT, RunFollower, RunReader, RunWriter, mark_ended, writer_gone

@@ -1,12 +1,14 @@
 """Runs are folders in the app: File > Open run… shows one (live while it grows), Compare with run…
-overlays another's curves with a legend entry in both plots. Run folders written without Keras."""
+overlays another's curves with a legend entry in both plots, a finished run's model goes to Save model…
+and the inspector. Run folders written without Keras, but one made by a short real `convviz train`."""
 
 import os
 
 import pytest
 from PyQt6.QtWidgets import QFileDialog
 
-from convviz.core.runs import RunWriter, default_runs_dir
+from convviz.core.runs import RunReader, RunWriter, default_runs_dir
+from convviz.training.events import EVENT_TYPES
 from runs_fakes import STEPS, batch, data_ready, model_ready, probe, write_run
 
 
@@ -88,3 +90,34 @@ def test_a_folder_that_is_not_a_run_is_one_line_in_the_bar(window, tmp_path):
     assert not window.compare_run(tmp_path)
     assert "not a convviz run" in window.training.messages.text
     assert os.listdir(tmp_path) == []
+
+
+def test_open_run_offers_its_model_to_save_and_to_the_inspector(qtbot, window, tmp_path, monkeypatch, capsys):
+    """A finished run made by `convviz train --run-dir`: Save model… copies its model.keras, and the
+    inspector, once shown, loads its own copy of it (the window loads nothing before)."""
+    from convviz.app import main
+
+    monkeypatch.setenv("CONVVIZ_OFFLINE", "1")
+    folder = tmp_path / "runs" / "real"
+    assert main(["train", "--limit", "300", "--epochs", "1", "--run-dir", str(folder)]) == 0
+    capsys.readouterr()
+    tab = window.training
+    assert not tab.controls.save_button.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    _menu_action(window, "&Open run…").trigger()
+    qtbot.waitUntil(lambda: not window.run_source.timer.isActive(), timeout=5000)
+    assert tab.controls.save_button.isEnabled() and tab.model_path == str(folder / "model.keras")
+    assert tab.model is None and window.inspector.info is None  # nothing loaded while the Training tab shows
+    with qtbot.waitSignal(window.inspector.inspected, timeout=60_000):
+        window.tabs.setCurrentWidget(window.inspector)
+    reader = RunReader(folder, EVENT_TYPES)
+    reader.poll()
+    trained = [layer.name for layer in reader.summary.layers]
+    inspected = [view.name for view in window.inspector.info.layers]
+    assert trained and [name for name in inspected if name in trained] == trained  # the run's model
+    assert window.inspector.messages.level != "error"
+    copy = tmp_path / "copy.keras"
+    window.tabs.setCurrentWidget(tab)
+    with qtbot.waitSignal(tab.task_finished, timeout=30_000):
+        assert tab.save_model(copy)
+    assert copy.read_bytes() == (folder / "model.keras").read_bytes()  # the run's file, not a re-save

@@ -130,6 +130,9 @@ def test_closing_the_window_ends_the_trainer_within_2_s(qtbot, window):
     window.close()
     assert time.perf_counter() - started <= 2.0
     assert not _alive(pid) and multiprocessing.active_children() == []
+    info = json.loads((Path(tab.run_folder.path) / "run.json").read_text())
+    assert info["status"] in ("stopped", "ended"), info  # saved and ended by the child, or marked by the window
+    assert info["status"] == "stopped" or info["reason"] == "the window was closed while it ran"
 
 
 def test_the_outbox_keeps_one_probe_in_flight_and_coalesces_batches():
