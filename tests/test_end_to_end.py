@@ -19,11 +19,16 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     lab.limit, lab.probe_every = 300, 2
     lab.controls.epochs.setValue(1)
 
-    # Training ends -> the inspector gets the model and runs it on a test digit by itself.
-    with qtbot.waitSignal(inspector.inspected, timeout=RUN_TIMEOUT_MS):
+    # Training ends -> the inspector, once shown, loads the run's model and runs it on a test digit by itself.
+    with qtbot.waitSignal(lab.task_finished, timeout=RUN_TIMEOUT_MS):
         assert lab.start_training()
+    with qtbot.waitSignal(inspector.inspected, timeout=RUN_TIMEOUT_MS):
+        window.tabs.setCurrentWidget(inspector)
+    from convviz.training.storage import load_model
+
+    model = lab.model if lab.model is not None else load_model(lab.model_path)  # the run's saved model
     x = inspector.model_input()
-    expected = np.asarray(lab.model(x[None]))[0]
+    expected = np.asarray(model(x[None]))[0]
     np.testing.assert_allclose(inspector.probabilities.probabilities, expected, rtol=1e-5, atol=1e-6)
 
     # Click a cell of the last convolution: its replay lands on the model's own value.
@@ -32,7 +37,7 @@ def test_train_then_inspect_then_replay_in_studio(qtbot):
     with qtbot.waitSignal(inspector.replayed, timeout=10000) as blocker:
         inspector.pick_cell(conv3, 5, 1, 2)
     replay = blocker.args[0]
-    activation = keras.Model(lab.model.inputs, lab.model.get_layer("conv3").output)(x[None])
+    activation = keras.Model(model.inputs, model.get_layer("conv3").output)(x[None])
     assert replay.model_value == pytest.approx(float(activation[0, 1, 2, 5]), rel=1e-5, abs=1e-6)
     assert replay.value == pytest.approx(replay.model_value, rel=1e-4, abs=1e-5)
 

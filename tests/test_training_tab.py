@@ -37,7 +37,9 @@ def test_a_tiny_real_run_fills_every_panel(qtbot, tab, tmp_path):
     with qtbot.waitSignal(tab.task_finished, timeout=RUN_TIMEOUT_MS):
         assert tab.start_training()
     assert tab.messages.level != "error", tab.messages.text
-    model = tab.model
+    from convviz.training.storage import load_model
+
+    model = tab.model if tab.model is not None else load_model(tab.model_path)  # the run's saved model
     train_count = int(tab.preview.shapes.text().splitlines()[0].split("(")[1].split(",")[0])
     assert train_count == 300
 
