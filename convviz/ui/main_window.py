@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         paths = dropped_paths(event)
         if paths:
             event.acceptProposedAction()
+            self._pending_model = None  # what was dropped is what the inspector shows now
             self.tabs.setCurrentWidget(self.inspector)
             self.inspector.open_paths(paths)
 
