@@ -25,7 +25,7 @@ from convviz.ui.inspector.input_panel import InputPanel, fit_to_input  # noqa: F
 from convviz.ui.inspector.inspector_worker import InspectorJobs
 from convviz.ui.inspector.layer_maps_view import ROW_HEIGHT, LayerMapsView
 from convviz.ui.inspector.model_overview import ModelOverview
-from convviz.ui.inspector.panels import boxed, dropped_paths, prediction_text, shown
+from convviz.ui.inspector.panels import boxed, dropped_paths, prediction_text, scrolled_column, shown
 from convviz.ui.inspector.probability_view import ProbabilityView
 from convviz.ui.inspector.replay_panel import ReplayPanel
 from convviz.ui.message_bar import MessageBar
@@ -78,7 +78,6 @@ class InspectorTab(QWidget):
         self.probabilities = ProbabilityView()
         self.probabilities.setMinimumHeight(110)
         left = QWidget()
-        left.setMaximumWidth(340)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(boxed("Model", self.model_label, self.load_button))
@@ -110,7 +109,7 @@ class InspectorTab(QWidget):
         right.addWidget(self.details)
         right.setSizes([500, 270])
         body = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (left, self.overview, right):
+        for widget in (scrolled_column(left, 350), self.overview, right):
             body.addWidget(widget)
         body.setStretchFactor(2, 1)
         body.setSizes([300, 270, 710])

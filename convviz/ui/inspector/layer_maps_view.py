@@ -138,7 +138,7 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self._picked = None
         self.shown: list[int] = []
         self.columns = 3
-        self.addLabel("The feature maps appear here once there is a model: train one in "
+        self.addLabel("The feature maps appear here once there is a model:<br>train one in "
                       "the Training tab, or load a .keras file.", size="11pt", color="#667")
 
     def set_layers(self, input_shape: tuple, layers) -> None:

@@ -6,7 +6,8 @@ import html
 
 import numpy as np
 
-from PyQt6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QGroupBox, QScrollArea, QVBoxLayout, QWidget
 
 from convviz.core.gate import safe_name
 
@@ -20,6 +21,18 @@ def boxed(title: str, *widgets: QWidget) -> QWidget:
     for index, widget in enumerate(widgets):
         layout.addWidget(widget, 1 if index == len(widgets) - 1 else 0)
     return box
+
+
+def scrolled_column(column: QWidget, width: int) -> QScrollArea:
+    """``column`` in a vertical scroll area at most ``width`` wide, so its height never sets the window's."""
+    area = QScrollArea()
+    area.setWidget(column)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setMaximumWidth(width)
+    area.setMinimumWidth(min(width, column.minimumSizeHint().width()))
+    return area
 
 
 def shown(name: str) -> str:
