@@ -225,4 +225,7 @@ def test_custom_trains_the_edited_stack(qtbot, tab):
                      "dense1 (Dense)", "probabilities (Dense)"]
     assert [(summary.table.item(row, 1).text(), summary.table.item(row, 2).text())
             for row in range(summary.table.rowCount())] == shown
-    assert summary.total_params == editor.total_params == tab.model.count_params()
+    from convviz.training.storage import load_model
+
+    model = tab.model if tab.model is not None else load_model(tab.model_path)  # the run's saved model
+    assert summary.total_params == editor.total_params == model.count_params()

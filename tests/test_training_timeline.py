@@ -239,7 +239,10 @@ def test_a_tiny_real_run_fills_the_timeline(qtbot, training_tab, tmp_path):
     kernel = probes[0].kernels["conv1"]
     rows, cols = grid_shape(kernel.shape[-1], aspect=ASPECT)
     np.testing.assert_array_equal(widget.filters.image.image, tile_maps(kernel[:, :, 0, :], cols=cols))
-    trained = np.asarray(widget.model.get_layer("conv1").kernel)
+    from convviz.training.storage import load_model
+
+    model = widget.model if widget.model is not None else load_model(widget.model_path)  # the run's saved model
+    trained = np.asarray(model.get_layer("conv1").kernel)
     assert not np.allclose(kernel, trained) and np.allclose(probes[-1].kernels["conv1"], trained)
     frames = _frames(widget.export_gif_to(tmp_path / "real.gif"))
     assert len(frames) == len(probes) and not np.array_equal(frames[0], frames[-1])
