@@ -12,12 +12,12 @@ PROBE_EVERY = 20  # batches between snapshots in a run folder, as the Training t
 def open_run(path, config, source: str = "convviz train"):
     """A RunWriter for ``path`` storing ``config`` (a TrainingConfig), None without a path or on a
     non-chief worker; CliError (one line) if the folder cannot be written."""
-    from convviz.core.runs import RunWriteError, RunWriter, is_chief
+    from convviz.core.runs import RunWriteError, RunWriter, is_chief, json_ready
 
     if not path or not is_chief():
         return None
     try:
-        return RunWriter(path, config=_json_ready(asdict(config)), source=source)
+        return RunWriter(path, config=json_ready(asdict(config)), source=source)
     except RunWriteError as exc:
         raise CliError(str(exc)) from None
 
@@ -43,13 +43,3 @@ def finish_run(writer, model) -> None:
             writer.save_model(model)
     finally:
         writer.close()
-
-
-def _json_ready(value):
-    if isinstance(value, dict):
-        return {str(key): _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)

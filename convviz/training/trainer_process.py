@@ -20,7 +20,7 @@ import sys
 import threading
 from dataclasses import asdict
 
-from convviz.core.runs import RunWriteError, RunWriter, new_run_dir, to_record
+from convviz.core.runs import RunWriteError, RunWriter, json_ready, new_run_dir, to_record
 from convviz.training.trainer_wire import probe_header
 
 SEND_INTERVAL_S = 0.05  # batches go out in bundles at most this often
@@ -232,7 +232,7 @@ def run_one(link: ChildLink, config, runs_dir: str | None) -> None:
     link.attach(session)
     ended = {"finished": False}
     try:
-        writer = RunWriter(new_run_dir(runs_dir, label=config.model), config=_json_ready(asdict(config)),
+        writer = RunWriter(new_run_dir(runs_dir, label=config.model), config=json_ready(asdict(config)),
                            source="convviz app")
     except RunWriteError as exc:
         outbox(Failed(str(exc)))
@@ -274,16 +274,6 @@ def _redirect_output(log_path: str) -> None:
     os.close(handle)
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
-
-
-def _json_ready(value):
-    if isinstance(value, dict):
-        return {str(key): _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 __all__ = ["ChildLink", "Outbox", "child_main", "run_one"]

@@ -10,9 +10,9 @@ from convviz.core.runs.follower import RunFollower
 from convviz.core.runs.liveness import CUT_SHORT, mark_ended, writer_gone
 from convviz.core.runs.locations import default_runs_dir, is_chief, new_run_dir
 from convviz.core.runs.reader import RunFormatError, RunReader
-from convviz.core.runs.records import RunRecord, from_record, to_record
+from convviz.core.runs.records import RunRecord, from_record, json_ready, to_record
 from convviz.core.runs.writer import FORMAT_VERSION, RunWriteError, RunWriter
 
 __all__ = ["CUT_SHORT", "FORMAT_VERSION", "RunFollower", "RunFormatError", "RunReader", "RunRecord", "RunWriteError",
-           "RunWriter", "default_runs_dir", "from_record", "is_chief", "mark_ended", "new_run_dir", "to_record",
+           "RunWriter", "default_runs_dir", "from_record", "is_chief", "json_ready", "mark_ended", "new_run_dir", "to_record",
            "writer_gone"]

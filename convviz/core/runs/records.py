@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["RunRecord", "from_record", "to_record"]
+__all__ = ["RunRecord", "from_record", "json_ready", "to_record"]
 
 
 class RunRecord(SimpleNamespace):
@@ -74,3 +74,14 @@ def _decode(value, types: Mapping[str, type]):
         return RunRecord(type=value["type"], **fields)
     names = {field.name for field in dataclasses.fields(cls)}
     return cls(**{key: item for key, item in fields.items() if key in names})
+
+
+def json_ready(value):
+    """``value`` (a run's configuration) with every key a string and every leaf a JSON scalar or text."""
+    if isinstance(value, dict):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
