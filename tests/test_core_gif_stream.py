@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageSequence
 
 from convviz.core.gif_stream import (
-    ExportCancelled, GifStream, check_extension, quantize, shared_palette, write_frames_gif,
+    ExportCancelled, GifStream, check_extension, gif_frames_steps, quantize, shared_palette, write_frames_gif,
 )
 
 
@@ -81,3 +81,40 @@ def test_names_and_empty_animations_are_refused(tmp_path):
     with pytest.raises(ValueError, match="no frames"):
         write_frames_gif(tmp_path / "empty.gif", _frame, 0, fps=4)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_steps_closed_midway_leave_no_temp_and_the_old_file(tmp_path):
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"old")
+    steps = gif_frames_steps(target, _frame, 6, fps=10)
+    assert [next(steps), next(steps)] == [(1, 6), (2, 6)]
+    assert len(os.listdir(tmp_path)) == 2  # the target and the temp file beside it
+    steps.close()
+    assert os.listdir(tmp_path) == ["anim.gif"]
+    assert target.read_bytes() == b"old"
+
+
+def test_steps_failing_render_leave_no_temp(tmp_path):
+    def render(index):
+        if index == 3:
+            raise OSError("disk full")
+        return _frame(index)
+
+    with pytest.raises(OSError, match="disk full"):
+        list(gif_frames_steps(tmp_path / "anim.gif", render, 6, fps=10))
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_full_run_of_steps_equals_write_frames_gif(tmp_path):
+    steps = gif_frames_steps(tmp_path / "steps.gif", _frame, 5, fps=10)
+    progress = []
+    try:
+        while True:
+            progress.append(next(steps))
+    except StopIteration as end:
+        written = end.value
+    assert progress == [(done, 5) for done in range(1, 6)]
+    assert written == tmp_path / "steps.gif"
+    whole = write_frames_gif(tmp_path / "whole.gif", _frame, 5, fps=10)
+    assert written.read_bytes() == whole.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == ["steps.gif", "whole.gif"]

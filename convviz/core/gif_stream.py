@@ -8,6 +8,8 @@ Whoever renders the frames (the Qt canvas, a panel grab, a test) passes them as 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -94,28 +96,51 @@ class GifStream:
         self.fp.write(b";")
 
 
-def write_frames_gif(path, render: Callable[[int], Image.Image], count: int, fps: float,
-                     progress: Callable[[int, int], bool] | None = None) -> Path:
-    """Write ``render(0) .. render(count - 1)`` to ``path`` as a looping GIF, one frame each.
+def gif_frames_steps(path, render: Callable[[int], Image.Image], count: int, fps: float):
+    """Write ``render(0) .. render(count - 1)`` to ``path`` as a looping GIF, one frame per step.
 
-    Frames must all have the same size. The palette is fitted to the last and the first frame.
-    ``progress(done, count)`` is called after each frame; returning False cancels with
-    :class:`ExportCancelled`. Written to a temporary file in the same folder, then moved into
-    place: on any error or cancel, an existing file stays as it was and no partial file is left.
+    A generator: after each frame it yields ``(done, count)``; it returns ``path`` once the
+    temporary file beside the target has been moved into place. Closed early (``close()``,
+    GeneratorExit) or on any error it removes its temporary file: an existing file stays as
+    it was and no partial file is left. Frames must all have the same size; the palette is
+    fitted to the last and the first frame.
     """
     check_extension(path, ".gif")
     if count < 1:
         raise ValueError("there are no frames to animate")
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
     palette = shared_palette([render(count - 1), render(0)])
     delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
-
-    def write(temp: str) -> None:
-        with open(temp, "wb") as fp:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fp:
             writer = GifStream(fp, palette, delay)
             for index in range(count):
                 writer.add(render(index))
-                if progress is not None and progress(index + 1, count) is False:
-                    raise ExportCancelled("export cancelled")
+                yield index + 1, count
             writer.close()
+        atomic_write(path, lambda target: os.replace(temp, target))
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+    return path
 
-    return atomic_write(path, write)
+
+def write_frames_gif(path, render: Callable[[int], Image.Image], count: int, fps: float,
+                     progress: Callable[[int, int], bool] | None = None) -> Path:
+    """Write ``render(0) .. render(count - 1)`` to ``path`` as a looping GIF, one frame each.
+
+    Runs :func:`gif_frames_steps` to the end. ``progress(done, count)`` is called after each
+    frame; returning False cancels with :class:`ExportCancelled` (nothing is written).
+    """
+    steps = gif_frames_steps(path, render, count, fps)
+    try:
+        while True:
+            done, total = next(steps)
+            if progress is not None and progress(done, total) is False:
+                raise ExportCancelled("export cancelled")
+    except StopIteration as end:
+        return end.value
+    finally:
+        steps.close()
