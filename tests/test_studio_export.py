@@ -8,19 +8,13 @@ from PIL import Image, ImageSequence
 
 from convviz.arithmetic import conv_output_shape, pool_output_shape
 from convviz.core.gif_stream import quantize, shared_palette
-from convviz.ui.launch import configure_pyqtgraph
 from convviz.ui.studio import export
-from convviz.ui.studio.studio_tab import StudioTab
 from convviz.atomic import atomic_write
 
 
 @pytest.fixture
-def tab(qtbot):
-    configure_pyqtgraph()
-    widget = StudioTab()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def tab(studio_tab):
+    return studio_tab
 
 
 def test_png_of_the_current_frame(tab, tmp_path):
@@ -122,6 +116,8 @@ def test_export_buttons_offer_a_settings_file_name(tab, tmp_path, monkeypatch, q
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
     qtbot.mouseClick(tab.export_gif_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.export_gif_button.isEnabled())  # the export runs from the event loop
+    assert tab.message_bar.text.startswith("Saved 9 frames to ")
     qtbot.mouseClick(tab.export_png_button, Qt.MouseButton.LeftButton)
     assert [os.path.basename(p) for p in offered] == [
         "convviz_seed5_k3x3-seed_s1_valid_d1.gif", "convviz_seed5_k3x3-seed_s1_valid_d1_step1.png"]
@@ -159,3 +155,44 @@ def test_png_and_gif_of_settings_in_depth(tab, tmp_path, kind):
     with Image.open(gif) as image:
         assert image.n_frames == result.n_steps
     assert tab.message_bar.level == "info"
+
+
+def test_started_gif_export_runs_from_the_event_loop(tab, tmp_path, qtbot):
+    from PyQt6.QtCore import QTimer
+
+    turns = []
+    worker = tab.start_gif_export(tmp_path / "async.gif")
+    QTimer.singleShot(0, lambda: turns.append(worker.result))  # the window gets turns between frames
+    assert not tab.export_gif_button.isEnabled()
+    with qtbot.waitSignal(worker.done, timeout=20000) as done:
+        pass
+    assert done.args == [tmp_path / "async.gif"] and turns == [None]
+    with Image.open(tmp_path / "async.gif") as image:
+        assert image.n_frames == tab.state.n_steps == 9
+    assert tab.message_bar.level == "info" and tab.message_bar.text.startswith("Saved 9 frames to ")
+    qtbot.waitUntil(lambda: tab.export_gif_button.isEnabled())
+
+
+def test_cancel_in_the_progress_dialog_writes_nothing(tab, tmp_path, qtbot):
+    from PyQt6.QtWidgets import QProgressDialog, QPushButton
+
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"previous export")
+    worker = tab.start_gif_export(target)
+    dialog = tab.findChild(QProgressDialog)
+    worker.progress.connect(lambda value: value[0] == 3 and dialog.findChild(QPushButton).click())
+    with qtbot.waitSignal(worker.finished, timeout=20000):
+        pass
+    assert worker.result is None
+    assert tab.message_bar.level == "info" and tab.message_bar.text == "GIF export cancelled; nothing was written."
+    assert os.listdir(tmp_path) == ["anim.gif"] and target.read_bytes() == b"previous export"
+
+
+def test_a_failing_gif_write_is_one_line_in_the_message_bar(tab, tmp_path, qtbot):
+    worker = tab.start_gif_export(tmp_path / "missing" / "anim.gif")
+    with qtbot.waitSignal(worker.failed, timeout=20000):
+        pass
+    assert tab.message_bar.level == "error"
+    assert tab.message_bar.text.startswith("Could not export the animation to anim.gif: ")
+    assert "\n" not in tab.message_bar.text and os.listdir(tmp_path) == []
+    qtbot.waitUntil(lambda: tab.export_gif_button.isEnabled())

@@ -7,19 +7,13 @@ from PyQt6.QtCore import Qt
 from convviz.arithmetic import conv2d, conv_output_shape, conv_steps, pool2d, pool_steps
 from convviz.arithmetic.presets import SEED_INPUT, SEED_KERNEL, random_input
 from convviz.assets import bundled_digits
-from convviz.ui.launch import configure_pyqtgraph
-from convviz.ui.studio.studio_tab import StudioTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    configure_pyqtgraph()
-    widget = StudioTab()
-    qtbot.addWidget(widget)
-    widget.resize(1360, 860)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def tab(studio_tab, qtbot):
+    studio_tab.resize(1360, 860)
+    qtbot.waitExposed(studio_tab)
+    return studio_tab
 
 
 def _choose(combo, data):
@@ -231,12 +225,11 @@ def test_dilation_shows_receptive_cells_with_gaps_and_keras_note(tab):
     assert any("Keras" in n for n in tab.canvas.formulas.notes()) and c.conv_hint.isVisibleTo(c)
 
 
-def test_tab_fits_a_small_window(qtbot):
-    widget = StudioTab()
-    qtbot.addWidget(widget)
+def test_tab_fits_a_small_window(studio_tab, qtbot):
+    widget = studio_tab
     widget.resize(1024, 700)
-    widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.canvas.input_view.height() > 150)
     assert widget.canvas.input_view.height() > 150 and widget.transport.scrubber.width() >= 100
 
 

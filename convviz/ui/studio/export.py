@@ -14,14 +14,16 @@ from typing import Callable
 from PIL import Image
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QImage
-from PyQt6.QtWidgets import QLabel
+from PyQt6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from convviz.atomic import atomic_write
-from convviz.core.gif_stream import check_extension, write_frames_gif
+from convviz.core.gif_stream import ExportCancelled, check_extension, gif_frames_steps
 from convviz.core.studio import StudioResult
 from convviz.core.studio_text import settings_text
 from convviz.ui.studio.readable import accent
 from convviz.ui.studio.studio_canvas import StudioCanvas
+from convviz.ui.message_bar import MessageBar
+from convviz.ui.worker import GuiTask, report_failures
 
 PNG_SIZE = (1280, 760)
 GIF_SIZE = (880, 500)
@@ -83,20 +85,76 @@ def export_png(result: StudioResult, index: int, path, size=PNG_SIZE) -> Path:
     return atomic_write(path, lambda temp: image.save(temp, format="PNG"))
 
 
-def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
-               progress: Callable[[int, int], bool] | None = None) -> Path:
-    """Write every step of ``result`` to ``path`` as a looping GIF, one frame per step.
+def gif_export_steps(result: StudioResult, path, fps: float = 4, size=GIF_SIZE):
+    """Write every step of ``result`` to ``path`` as a looping GIF, one frame per step, step-wise.
 
-    ``progress(done, total)`` is called after each frame; returning False cancels
-    (:class:`~convviz.core.gif_stream.ExportCancelled` is raised and nothing is written).
+    A generator (see :func:`~convviz.core.gif_stream.gif_frames_steps`): yields ``(done, total)``
+    after each frame, returns the path written; closed early, it writes nothing. Frames are
+    rendered with widgets, so it must be stepped on the GUI thread (a :class:`GuiTask`).
     """
     check_extension(path, ".gif")
     if result.n_steps == 0:
         raise ValueError(result.error or "there are no steps to animate")
     if result.in_depth:
-        return write_frames_gif(path, _depth_renderer(result).render, result.n_steps, fps, progress)
+        return (yield from gif_frames_steps(path, _depth_renderer(result).render, result.n_steps, fps))
     renderer = FrameRenderer(result, size, with_formulas=False)
     try:
-        return write_frames_gif(path, renderer.render, result.n_steps, fps, progress)
+        return (yield from gif_frames_steps(path, renderer.render, result.n_steps, fps))
     finally:
         renderer.close()
+
+
+def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
+               progress: Callable[[int, int], bool] | None = None) -> Path:
+    """Write every step of ``result`` to ``path`` at once: :func:`gif_export_steps` run to the end.
+
+    ``progress(done, total)`` is called after each frame; returning False cancels
+    (:class:`~convviz.core.gif_stream.ExportCancelled` is raised and nothing is written).
+    """
+    steps = gif_export_steps(result, path, fps, size)
+    try:
+        while True:
+            done, total = next(steps)
+            if progress is not None and progress(done, total) is False:
+                raise ExportCancelled("export cancelled")
+    except StopIteration as end:
+        return end.value
+    finally:
+        steps.close()
+
+
+def progress_dialog(parent: QWidget, title: str, task: GuiTask, total: int) -> QProgressDialog:
+    """A non-modal progress dialog for ``task``: follows its ``(done, total)`` progress, Cancel
+    stops it, and it goes away when the task finishes (no nested event loop)."""
+    dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoReset(False)
+    task.worker.progress.connect(lambda value: dialog.setValue(value[0]))
+    dialog.canceled.connect(task.stop)
+
+    def finished() -> None:
+        dialog.canceled.disconnect(task.stop)
+        dialog.reset()
+        dialog.deleteLater()
+
+    task.worker.finished.connect(finished)
+    return dialog
+
+
+def gif_export_task(parent: QWidget, result: StudioResult, path, fps: float, bar: MessageBar) -> GuiTask:
+    """A :class:`GuiTask` (not started) writing ``result``'s GIF to ``path`` with a non-modal
+    progress dialog; its outcome, saved, cancelled or failed, becomes one line in ``bar``."""
+    task = GuiTask(lambda emit: gif_export_steps(result, path, fps),
+                   context=f"Could not export the animation to {Path(path).name}", parent=parent)
+    progress_dialog(parent, "Rendering frames…", task, result.n_steps)
+    report_failures(task.worker, bar)
+    task.worker.done.connect(lambda written: bar.show_info(f"Saved {result.n_steps} frames to {written}"))
+
+    def finished() -> None:
+        if task.worker.stop_requested and task.worker.result is None:
+            bar.show_info("GIF export cancelled; nothing was written.")
+        task.deleteLater()
+
+    task.worker.finished.connect(finished)
+    return task

@@ -11,7 +11,7 @@ from pathlib import Path
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from convviz.core.errors import first_line
@@ -25,9 +25,10 @@ from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.readable import needs_restyle
 from convviz.ui.studio.studio_canvas import restyle_canvas
-from convviz.ui.studio.export import export_gif, export_png
+from convviz.ui.studio.export import export_gif, export_png, gif_export_task
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.studio.studio_state import StudioState
+from convviz.ui.worker import Worker
 from convviz.ui.studio.transport_bar import TransportBar
 from convviz.ui.zoom import zoom_level
 
@@ -280,15 +281,18 @@ class StudioTab(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export animation as GIF",
                                               str(Path.home() / self.default_export_name(".gif")),
                                               "GIF animation (*.gif)")
-        if not path:
-            return
-        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, self.state.n_steps, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
+        if path:
+            self.start_gif_export(path)
 
-        def progress(done: int, total: int) -> bool:
-            dialog.setValue(done)  # a modal dialog runs the event loop here: Cancel, or closing the window
-            return not dialog.wasCanceled() and self.window().isVisible()
+    def start_gif_export(self, path) -> Worker:
+        """Start writing the whole animation to ``path``, one frame per event-loop turn; return its worker.
 
-        self.export_gif_to(path, progress)
-        dialog.close()
+        A non-modal dialog shows the progress and its Cancel stops the export (nothing is written);
+        the outcome, success, cancel or failure, is one line in the message bar.
+        """
+        self.transport.pause()
+        task = gif_export_task(self, self.state.result, path, min(self.transport.speed.value(), 50), self.message_bar)
+        self.export_gif_button.setEnabled(False)
+        task.worker.finished.connect(lambda: self.export_gif_button.setEnabled(self.state.result.n_steps > 0))
+        task.start()
+        return task.worker
