@@ -270,3 +270,32 @@ def test_a_pinned_snapshot_that_gets_thinned_out_gives_way_to_the_nearest_older_
     shown = kept[timeline.slider.value()]
     assert view.pinned is shown and shown.step == max(p.step for p in kept if p.step <= pinned_step)
     np.testing.assert_array_equal(tab.filters.image.image, _filters_of(shown))
+
+
+def test_a_started_timeline_export_runs_from_the_event_loop(qtbot, tab, monkeypatch, tmp_path):
+    from PyQt6.QtWidgets import QProgressDialog, QPushButton
+
+    from convviz.ui.training.timeline_export import start_timeline_gif_export
+
+    _run(qtbot, tab, monkeypatch, epochs=2)
+    tab.timeline.slider.setValue(4)
+    worker = start_timeline_gif_export(tab, tmp_path / "run.gif", tab.view, tab.painter, tab.messages)
+    with qtbot.waitSignal(worker.done, timeout=20000):
+        pass
+    assert len(_frames(tmp_path / "run.gif")) == len(tab.history.probes) == 11
+    assert tab.messages.text.endswith("(11 frames).") and tab.view.pinned is tab.history.probes[4]
+
+    worker = start_timeline_gif_export(tab, tmp_path / "cancelled.gif", tab.view, tab.painter, tab.messages)
+    dialog = [d for d in tab.findChildren(QProgressDialog) if d.parent() is tab][-1]
+    worker.progress.connect(lambda value: value[0] == 3 and dialog.findChild(QPushButton).click())
+    with qtbot.waitSignal(worker.finished, timeout=20000):
+        pass
+    assert tab.messages.text == "GIF export cancelled; nothing was written."
+    assert sorted(os.listdir(tmp_path)) == ["run.gif"]
+
+    worker = start_timeline_gif_export(tab, tmp_path / "missing" / "run.gif", tab.view, tab.painter, tab.messages)
+    with qtbot.waitSignal(worker.failed, timeout=20000):
+        pass
+    assert tab.messages.level == "error"
+    assert tab.messages.text == "Could not export the timeline: No such file or directory"
+    assert sorted(os.listdir(tmp_path)) == ["run.gif"]

@@ -134,7 +134,15 @@ def write_frames_gif(path, render: Callable[[int], Image.Image], count: int, fps
     Runs :func:`gif_frames_steps` to the end. ``progress(done, count)`` is called after each
     frame; returning False cancels with :class:`ExportCancelled` (nothing is written).
     """
-    steps = gif_frames_steps(path, render, count, fps)
+    return run_steps(gif_frames_steps(path, render, count, fps), progress)
+
+
+def run_steps(steps, progress: Callable[[int, int], bool] | None = None):
+    """Run a step-wise writer (a generator yielding ``(done, total)``) to the end; return its value.
+
+    ``progress(done, total)`` is called after each step; returning False closes the writer
+    (it writes nothing) and raises :class:`ExportCancelled`.
+    """
     try:
         while True:
             done, total = next(steps)

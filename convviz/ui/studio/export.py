@@ -17,7 +17,7 @@ from PyQt6.QtGui import QImage
 from PyQt6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from convviz.atomic import atomic_write
-from convviz.core.gif_stream import ExportCancelled, check_extension, gif_frames_steps
+from convviz.core.gif_stream import check_extension, gif_frames_steps, run_steps
 from convviz.core.studio import StudioResult
 from convviz.core.studio_text import settings_text
 from convviz.ui.studio.readable import accent
@@ -111,16 +111,7 @@ def export_gif(result: StudioResult, path, fps: float = 4, size=GIF_SIZE,
     ``progress(done, total)`` is called after each frame; returning False cancels
     (:class:`~convviz.core.gif_stream.ExportCancelled` is raised and nothing is written).
     """
-    steps = gif_export_steps(result, path, fps, size)
-    try:
-        while True:
-            done, total = next(steps)
-            if progress is not None and progress(done, total) is False:
-                raise ExportCancelled("export cancelled")
-    except StopIteration as end:
-        return end.value
-    finally:
-        steps.close()
+    return run_steps(gif_export_steps(result, path, fps, size), progress)
 
 
 def progress_dialog(parent: QWidget, title: str, task: GuiTask, total: int) -> QProgressDialog:

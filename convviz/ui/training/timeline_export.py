@@ -1,27 +1,42 @@
 """The Training tab's timeline as a GIF: each kept snapshot drawn on the real page and grabbed.
 
-Grabbing renders widgets, so this runs on the GUI thread; it borrows the page for the frames
+Grabbing renders widgets, so this runs on the GUI thread (a GuiTask, a frame per event-loop
+turn, or all at once); it borrows the page for the frames
 and the tab redraws it from its view afterwards.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PyQt6.QtWidgets import QTabWidget
+from PyQt6.QtWidgets import QTabWidget, QWidget
 
 from convviz.core.training_view import TrainingView
+from convviz.ui.message_bar import MessageBar
+from convviz.ui.studio.export import progress_dialog
 from convviz.ui.training.activations_panel import ActivationsPanel
 from convviz.ui.training.filters_panel import FiltersPanel
-from convviz.ui.training.timeline_gif import DEFAULT_FPS, captioned, write_timeline_gif
+from convviz.core.gif_stream import run_steps
+from convviz.ui.training.timeline_gif import DEFAULT_FPS, captioned, timeline_gif_steps
+from convviz.ui.worker import GuiTask, Worker, report_failures
 
 
 def export_timeline_gif(path, view: TrainingView, pages: QTabWidget, activations: ActivationsPanel,
                         filters: FiltersPanel, fps: float = DEFAULT_FPS) -> Path:
     """Write one captioned frame per kept snapshot to ``path`` (atomically), of the Activations
-    page if it is on show, otherwise of the Filters page.
+    page if it is on show, otherwise of the Filters page: :func:`timeline_export_steps` run to the end.
 
     Raises ValueError for a wrong name or no snapshots, OSError if the file cannot be written.
+    """
+    return run_steps(timeline_export_steps(path, view, pages, activations, filters, fps))
+
+
+def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activations: ActivationsPanel,
+                          filters: FiltersPanel, fps: float = DEFAULT_FPS):
+    """The timeline GIF step-wise, for a :class:`~convviz.ui.worker.GuiTask`: yields ``(done, count)``
+    after each frame, returns the path; closed early it writes nothing. Each frame is drawn and
+    grabbed within one step, so redraws between steps do not reach the file.
     """
     view.sync()
     probes = list(view.snapshots)
@@ -40,9 +55,38 @@ def export_timeline_gif(path, view: TrainingView, pages: QTabWidget, activations
             draw(probe)
 
         def render(index: int):
+            pages.setCurrentWidget(page)
             draw(probes[index])
             return captioned(page.grab(), view.caption(probes[index]))
 
-        return write_timeline_gif(path, render, len(probes), fps)
+        return (yield from timeline_gif_steps(path, render, len(probes), fps))
     finally:
         pages.setCurrentWidget(previous)
+
+
+def start_timeline_gif_export(parent: QWidget, path, view: TrainingView, painter, bar: MessageBar,
+                              fps: float = DEFAULT_FPS) -> Worker:
+    """Start the timeline GIF as a :class:`GuiTask` (one frame per event-loop turn) and return its worker.
+
+    ``painter`` is the tab's :class:`~convviz.ui.training.view_painter.ViewPainter`. A non-modal
+    dialog shows the progress, its Cancel writes nothing; the outcome is one line in ``bar``, and
+    the page is redrawn from the view afterwards (the frames borrowed it).
+    """
+    count = len(view.snapshots)
+    task = GuiTask(lambda emit: timeline_export_steps(path, view, painter.pages, painter.activations,
+                                                      painter.filters, fps),
+                   context="Could not export the timeline", parent=parent)
+    progress_dialog(parent, "Rendering the timeline…", task, count)
+    report_failures(task.worker, bar)
+    task.worker.done.connect(lambda written: bar.show_info(f"Timeline saved to {written} ({count} frames)."))
+
+    def finished() -> None:
+        if task.worker.stop_requested and task.worker.result is None:
+            bar.show_info("GIF export cancelled; nothing was written.")
+        view.mark_all()  # back to what the view shows
+        painter.paint(view, view.take_redraws(time.monotonic(), force=True))
+        task.deleteLater()
+
+    task.worker.finished.connect(finished)
+    task.start()
+    return task.worker

@@ -1,7 +1,7 @@
 """The training timeline as a GIF: one captioned frame per kept snapshot, streamed and written atomically.
 
 Frames are grabbed from the real panels (Qt renders them offscreen), so they look like the app.
-The GIF writing itself is :func:`convviz.core.gif_stream.write_frames_gif`, the studio's too.
+The GIF writing itself is :func:`convviz.core.gif_stream.gif_frames_steps`, the studio's too.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PIL import Image
 from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
-from convviz.core.gif_stream import check_extension, write_frames_gif
+from convviz.core.gif_stream import check_extension, gif_frames_steps, run_steps
 from convviz.ui.studio.export import qimage_to_pil
 
 CAPTION_HEIGHT = 28
@@ -39,13 +39,18 @@ def captioned(pixmap: QPixmap, text: str) -> Image.Image:
     return qimage_to_pil(image)
 
 
-def write_timeline_gif(path, render: Callable[[int], Image.Image], count: int, fps: float = DEFAULT_FPS) -> Path:
-    """Write ``render(0) .. render(count - 1)`` (one per snapshot) to ``path`` as a looping GIF.
+def timeline_gif_steps(path, render: Callable[[int], Image.Image], count: int, fps: float = DEFAULT_FPS):
+    """Write ``render(0) .. render(count - 1)`` (one per snapshot) to ``path`` as a looping GIF, step-wise.
 
-    Atomic, like :func:`~convviz.core.gif_stream.write_frames_gif`; ValueError for a wrong
-    name or when there is no snapshot yet.
+    A generator like :func:`~convviz.core.gif_stream.gif_frames_steps` (yields ``(done, count)``,
+    closed early it writes nothing); ValueError for a wrong name or when there is no snapshot yet.
     """
     check_extension(path, ".gif")
     if count < 1:
         raise ValueError("there are no snapshots to animate yet: train first")
-    return write_frames_gif(path, render, count, fps)
+    return (yield from gif_frames_steps(path, render, count, fps))
+
+
+def write_timeline_gif(path, render: Callable[[int], Image.Image], count: int, fps: float = DEFAULT_FPS) -> Path:
+    """Write the timeline GIF at once (:func:`timeline_gif_steps` run to the end); atomic."""
+    return run_steps(timeline_gif_steps(path, render, count, fps))
