@@ -610,13 +610,14 @@ def test_closing_the_window_mid_export_writes_nothing(qtbot, tmp_path, monkeypat
 
     def render(self, index):
         rendered.append(index)
-        if len(rendered) == 5:  # mid-export: the user closes the window (handled by the dialog's event loop)
+        if len(rendered) == 5:  # mid-export: the user closes the window
             QTimer.singleShot(0, window.close)
         return real_render(self, index)
 
     monkeypatch.setattr(export.FrameRenderer, "render", render)
     studio.export_gif_button.click()
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: studio.message_bar.text != "", timeout=10000)
     assert len(rendered) < studio.state.n_steps
     assert os.listdir(tmp_path) == []
     assert studio.message_bar.text == "GIF export cancelled; nothing was written."

@@ -207,7 +207,7 @@ def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
     monkeypatch.setattr(timeline_module.QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(tmp_path / "missing" / "run.gif"), ""))
     tab.timeline.export_button.click()
-    assert tab.messages.level == "error"
+    qtbot.waitUntil(lambda: tab.messages.level == "error", timeout=5000)
     assert tab.messages.text == "Could not export the timeline: No such file or directory"
     assert os.listdir(tmp_path) == []
 

@@ -201,7 +201,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(WARM_UP_DELAY_MS, self.training.warm_up)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
-        """Stop background work (training) before the window goes away."""
+        """Stop background work (training, exports) before the window goes away."""
+        for export in (getattr(self.studio, "export_worker", None), getattr(self.training, "timeline_export", None)):
+            try:
+                if export is not None:
+                    export.stop()  # a cancelled export writes nothing
+            except RuntimeError:  # finished and already deleted
+                pass
         self.training.shutdown()
         self.inspector.shutdown()
         super().closeEvent(event)

@@ -125,7 +125,10 @@ def progress_dialog(parent: QWidget, title: str, task: GuiTask, total: int) -> Q
     dialog.canceled.connect(task.stop)
 
     def finished() -> None:
-        dialog.canceled.disconnect(task.stop)
+        try:
+            dialog.canceled.disconnect(task.stop)
+        except TypeError:  # already gone: the dialog's own reset can cancel it first
+            pass
         dialog.reset()
         dialog.deleteLater()
 

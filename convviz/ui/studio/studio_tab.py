@@ -295,4 +295,5 @@ class StudioTab(QWidget):
         self.export_gif_button.setEnabled(False)
         task.worker.finished.connect(lambda: self.export_gif_button.setEnabled(self.state.result.n_steps > 0))
         task.start()
+        self.export_worker = task.worker  # the window stops it when it closes
         return task.worker

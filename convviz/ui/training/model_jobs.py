@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QApplication
 
 from convviz.assets import bundled_digits
-from convviz.core.errors import first_line
 from convviz.training.training_config import LOADED
+from convviz.ui.training.timeline_export import start_timeline_gif_export
 from convviz.ui.training.timeline_gif import DEFAULT_FPS
 
 Emit = Callable[[object], None]
@@ -155,12 +153,4 @@ class ModelFiles:
         return self.painter.export_gif(path, self.view, fps)
 
     def _export_requested(self, path: str) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = self.export_gif_to(path)
-        except (OSError, ValueError) as exc:
-            self.messages.show_error(f"Could not export the timeline: {first_line(exc)}")
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.messages.show_info(f"Timeline saved to {written} ({len(self.view.snapshots)} frames).")
+        self.timeline_export = start_timeline_gif_export(self, path, self.view, self.painter, self.messages)
