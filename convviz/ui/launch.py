@@ -31,7 +31,9 @@ def _import_tensorflow_quietly() -> None:
     # pressing Train later does not wait for it. A failure here is reported by
     # whichever view needs TensorFlow, so it is ignored.
     try:
-        import tensorflow  # noqa: F401
+        from convviz.training.tf_quiet import quiet_tensorflow_import
+
+        quiet_tensorflow_import()  # its start-up notes would otherwise land in the user's terminal
     except Exception:  # pragma: no cover - depends on the installation
         pass
 
