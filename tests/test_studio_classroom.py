@@ -4,33 +4,20 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import Qt
 
+from studio_drive import choose, photo
+
+from convviz.ui.launch import configure_pyqtgraph
+
 from convviz.core.studio import StudioSettings, compute_studio
 from convviz.core.studio_steps import equivalent_step_at, step_at
-from convviz.ui.launch import configure_pyqtgraph
 from convviz.ui.studio.studio_tab import StudioTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    configure_pyqtgraph()
-    widget = StudioTab()
-    qtbot.addWidget(widget)
-    widget.resize(1024, 768)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def _choose(combo, data):
-    combo.setCurrentIndex(combo.findData(data))
-
-
-def _photo(tab, size=16, channels=3, filters=2):
-    c = tab.controls
-    _choose(c.input_kind, "photo")
-    c.input_size.setValue(size)
-    c.depth.in_channels.setValue(channels)
-    c.depth.filters.setValue(filters)
+def tab(studio_tab, qtbot):
+    studio_tab.resize(1024, 768)
+    qtbot.waitExposed(studio_tab)
+    return studio_tab
 
 
 def _same_step(a, b):
@@ -64,7 +51,7 @@ def test_equivalent_step_made_directly_equals_the_generators_step():
 
 
 def test_scrubbing_to_the_last_step_in_depth_makes_no_earlier_step(tab, qtbot):
-    _photo(tab, size=32, filters=8)
+    photo(tab, size=32, filters=8)
     last = tab.state.n_steps - 1
     tab.transport.scrubber.setValue(last)
     qtbot.waitUntil(lambda: tab.state.index == last)
@@ -73,7 +60,7 @@ def test_scrubbing_to_the_last_step_in_depth_makes_no_earlier_step(tab, qtbot):
 
 
 def test_filters_are_numbered_from_one_everywhere(tab, qtbot):
-    _photo(tab, size=8, filters=2)
+    photo(tab, size=8, filters=2)
     tab.depth_canvas.filter_spin.setValue(2)
     qtbot.waitUntil(lambda: tab.state.current()[1].filter == 1)
     canvas = tab.depth_canvas
@@ -81,7 +68,7 @@ def test_filters_are_numbered_from_one_everywhere(tab, qtbot):
     assert "filter 2 of 2" in canvas.step_label.text()
     assert canvas.output_view.names == ("filter 1", "filter 2")
     assert "of filter 2" in canvas.dot_product.plain_text and "filter 1]" not in canvas.dot_product.plain_text
-    _choose(tab.controls.depth.kind, "transposed")
+    choose(tab.controls.depth.kind, "transposed")
     tab.state.set_step(tab.state.n_steps - 1)
     assert canvas.kernel_panel.title.text().startswith("Kernel of filter 2") and "filter 2 of 2" in \
         canvas.step_label.text() and "filter 2's kernel" in canvas.dot_product.plain_text
@@ -112,7 +99,7 @@ def test_explicit_padding_names_its_sides(tab, qtbot):
     qtbot.waitUntil(lambda: tab.state.settings.padding == ((1, 0), (0, 2)))
     assert "padding top 1, bottom 0, left 0, right 2" in tab.canvas.input_panel.title.text()
     assert "padding explicit (top 1, bottom 0, left 0, right 2)" in settings_text(tab.state.settings)
-    _photo(tab, size=8)
+    photo(tab, size=8)
     assert "padding top 1, bottom 0, left 0, right 2" in tab.depth_canvas.input_panel.title.text()
 
 
@@ -135,7 +122,7 @@ def _pick_preset(tab, name):
 
 
 def test_a_7x7_same_step_shows_its_non_zero_terms_and_sums_up_the_padding(tab, qtbot):
-    _choose(tab.controls.input_kind, "random")
+    choose(tab.controls.input_kind, "random")
     _pick_preset(tab, "identity")
     tab.controls.kernel_h.setValue(7)
     tab.controls.padding.setCurrentText("same")
@@ -157,7 +144,7 @@ def test_rounded_numbers_say_so(tab, qtbot):
     _pick_preset(tab, "sobel-x")
     qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "sobel-x")
     assert "rounded" not in tab.canvas.dot_product.plain_text
-    _photo(tab, size=8)
+    photo(tab, size=8)
     _pick_preset(tab, "gaussian")
     qtbot.waitUntil(lambda: tab.state.settings.kernel_preset == "gaussian")
     assert "rounded for display" in tab.depth_canvas.dot_product.plain_text
@@ -166,7 +153,7 @@ def test_rounded_numbers_say_so(tab, qtbot):
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
 def test_weight_badges_stay_inside_their_own_cells(tab, qtbot, size):
     tab.resize(*size)
-    _choose(tab.controls.input_kind, "random")
+    choose(tab.controls.input_kind, "random")
     tab.controls.input_size.setValue(6)
     for row in range(3):
         for col in range(3):
@@ -245,13 +232,13 @@ def _cell_point(view, index, row, col):
 
 
 def test_clicking_an_output_cell_in_depth_jumps_to_its_step(tab, qtbot):
-    _photo(tab, size=8, filters=2)
+    photo(tab, size=8, filters=2)
     view = tab.depth_canvas.output_view
     point, _ = _cell_point(view, 1, 2, 3)  # filter 2's small map
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("conv", 2, 3, 1))
     assert tab.state.current()[1].position == (2, 3) and "filter 2 of 2" in tab.depth_canvas.step_label.text()
-    _choose(tab.controls.depth.kind, "separable")
+    choose(tab.controls.depth.kind, "separable")
     point, _ = _cell_point(view, 0, 1, 1)
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("depthwise", 1, 1, 0))
@@ -264,7 +251,7 @@ def test_numbers_in_depth_are_drawn_only_at_a_readable_size_and_the_value_shows_
     from convviz.ui.studio.value_format import format_value
 
     assert volume_font(np.full((1, 3, 3), 4683.0), 22, tab.font()) is None  # 4 digits do not fit 22 px
-    _photo(tab, size=8, filters=2)
+    photo(tab, size=8, filters=2)
     view = tab.depth_canvas.output_view
     assert view.maps.max() >= 1000
     _, step = tab.state.current()
@@ -288,7 +275,7 @@ def test_numbers_in_depth_are_drawn_only_at_a_readable_size_and_the_value_shows_
 
 
 def test_photo_slices_are_tinted_red_green_and_blue(tab, qtbot):
-    _photo(tab, size=8, channels=4, filters=1)
+    photo(tab, size=8, channels=4, filters=1)
     view = tab.depth_canvas.input_view
     assert view.tints == ("red", "green", "blue", "grey")
     image = view.grab().toImage()
@@ -313,14 +300,14 @@ def test_every_enabled_control_has_a_tooltip(tab, qtbot):
     tab.controls.pool_box.setChecked(True)
     tab.controls.link_axes.setChecked(False)
     assert _inputs_without_tooltips(tab) == []
-    _photo(tab, size=8)
+    photo(tab, size=8)
     for kind in ("depthwise", "transposed", "conv1d"):
-        _choose(tab.controls.depth.kind, kind)
+        choose(tab.controls.depth.kind, kind)
         assert _inputs_without_tooltips(tab) == [], kind
 
 
 def test_what_is_notes_explain_with_the_current_numbers(tab, qtbot):
-    _choose(tab.controls.input_kind, "random")
+    choose(tab.controls.input_kind, "random")
     tab.controls.input_size.setValue(16)
     tab.controls.padding.setCurrentText("same")
     tab.controls.stride.setValue(2)
@@ -335,7 +322,7 @@ def test_what_is_notes_explain_with_the_current_numbers(tab, qtbot):
     assert "Dilation 2" in info["dilation"].toolTip() and "reach over 5 input rows" in info["dilation"].toolTip()
     tab.controls.pool_box.setChecked(True)
     assert "giving 4×4" in info["pooling"].toolTip()
-    _photo(tab, size=8, channels=3, filters=4)
+    photo(tab, size=8, channels=3, filters=4)
     assert "Filters 4" in info["filters"].toolTip() and "Input depth 3" in info["channels"].toolTip()
     assert "(R, G, B)" in info["channels"].toolTip()
 
@@ -353,8 +340,8 @@ def test_tab_reaches_the_export_buttons(tab, qtbot):
 
 
 def test_clicking_an_input_cell_of_a_transposed_layer_jumps_to_its_stamp(tab, qtbot):
-    _photo(tab, size=6, filters=2)
-    _choose(tab.controls.depth.kind, "transposed")
+    photo(tab, size=6, filters=2)
+    choose(tab.controls.depth.kind, "transposed")
     tab.depth_canvas.filter_spin.setValue(2)
     view = tab.depth_canvas.input_view
     point, _ = _cell_point(view, 0, 4, 1)

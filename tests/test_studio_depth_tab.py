@@ -3,32 +3,16 @@
 import numpy as np
 import pytest
 
+from studio_drive import choose, photo
+
 from convviz.core.studio import compute_studio
-from convviz.ui.launch import configure_pyqtgraph
-from convviz.ui.studio.studio_tab import StudioTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    configure_pyqtgraph()
-    widget = StudioTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def _choose(combo, data):
-    combo.setCurrentIndex(combo.findData(data))
-
-
-def _photo(tab, size=16, channels=3, filters=2):
-    c = tab.controls
-    _choose(c.input_kind, "photo")
-    c.input_size.setValue(size)
-    c.depth.in_channels.setValue(channels)
-    c.depth.filters.setValue(filters)
+def tab(studio_tab, qtbot):
+    studio_tab.resize(1280, 800)
+    qtbot.waitExposed(studio_tab)
+    return studio_tab
 
 
 def _engine(tab):
@@ -37,7 +21,7 @@ def _engine(tab):
 
 
 def test_photo_three_channels_two_filters_same_stride_two(tab, qtbot):
-    _photo(tab)
+    photo(tab)
     tab.controls.padding.setCurrentText("same")
     tab.controls.stride.setValue(2)
     core = _engine(tab)
@@ -62,7 +46,7 @@ def test_photo_three_channels_two_filters_same_stride_two(tab, qtbot):
 
 
 def test_filter_selector_jumps_to_the_same_position_of_another_filter(tab, qtbot):
-    _photo(tab, size=8, filters=4)
+    photo(tab, size=8, filters=4)
     tab.state.set_step(5)
     tab.depth_canvas.filter_spin.setValue(3)
     qtbot.waitUntil(lambda: tab.state.current()[1].filter == 2)
@@ -70,8 +54,8 @@ def test_filter_selector_jumps_to_the_same_position_of_another_filter(tab, qtbot
 
 
 def test_depthwise_multiplier_two_reads_one_channel_per_output(tab):
-    _photo(tab, size=10)
-    _choose(tab.controls.depth.kind, "depthwise")
+    photo(tab, size=10)
+    choose(tab.controls.depth.kind, "depthwise")
     tab.controls.depth.depth_multiplier.setValue(2)
     core = _engine(tab)
     assert core.output.shape == (8, 8, 6) and tab.state.n_steps == core.n_steps == 6 * 64
@@ -85,8 +69,8 @@ def test_depthwise_multiplier_two_reads_one_channel_per_output(tab):
 
 
 def test_separable_shows_the_parameter_saving_the_engine_counts(tab):
-    _photo(tab, size=12, filters=8)
-    _choose(tab.controls.depth.kind, "separable")
+    photo(tab, size=12, filters=8)
+    choose(tab.controls.depth.kind, "separable")
     core = _engine(tab)
     numbers = core.numbers
     assert numbers.params < numbers.standard_params
@@ -100,8 +84,8 @@ def test_separable_shows_the_parameter_saving_the_engine_counts(tab):
 
 
 def test_transposed_stride_two_same_shows_the_cores_overlap_counts(tab, qtbot):
-    _photo(tab, size=6)
-    _choose(tab.controls.depth.kind, "transposed")
+    photo(tab, size=6)
+    choose(tab.controls.depth.kind, "transposed")
     tab.controls.padding.setCurrentText("same")
     tab.controls.stride.setValue(2)
     core = _engine(tab)
@@ -122,8 +106,8 @@ def test_transposed_stride_two_same_shows_the_cores_overlap_counts(tab, qtbot):
 
 
 def test_conv1d_causal_dilation_two_draws_the_padding_on_the_left(tab):
-    _photo(tab, size=16)
-    _choose(tab.controls.depth.kind, "conv1d")
+    photo(tab, size=16)
+    choose(tab.controls.depth.kind, "conv1d")
     tab.controls.padding.setCurrentText("causal")
     tab.controls.dilation.setValue(2)
     core = _engine(tab)
@@ -133,7 +117,7 @@ def test_conv1d_causal_dilation_two_draws_the_padding_on_the_left(tab):
     _, step = tab.state.current()
     assert list(step.is_padding) == [True, True, False] and list(step.cells) == [-4, -2, 0]
     assert float(step.total) == pytest.approx(core.output[0, 0])
-    _choose(tab.controls.depth.kind, "conv")  # causal exists for sequences only
+    choose(tab.controls.depth.kind, "conv")  # causal exists for sequences only
     assert tab.state.settings.padding == "same" and tab.message_bar.level != "error"
 
 
@@ -149,7 +133,7 @@ def test_tutorial_model_layers_show_the_summary_counts(tab, row, params):
 
 def test_unused_controls_are_disabled_with_a_reason(tab):
     d = tab.controls.depth
-    _photo(tab, size=8)
+    photo(tab, size=8)
     for widget in (d.depth_multiplier, d.output_padding):
         assert not widget.isEnabled() and widget.toolTip().startswith("Only for")
     assert d.groups.isEnabled()
@@ -162,7 +146,7 @@ def test_unused_controls_are_disabled_with_a_reason(tab):
 
 def test_per_axis_stride_when_unlinked(tab):
     c = tab.controls
-    _photo(tab, size=9)
+    photo(tab, size=9)
     c.link_axes.setChecked(False)
     c.stride.setValue(2)
     assert tab.state.settings.stride == (2, 1)
@@ -199,10 +183,10 @@ def test_whole_cell_replay_lands_on_the_models_value(qtbot):
 
 def test_a_sequence_has_one_stride_and_one_kernel_row(tab):
     c = tab.controls
-    _photo(tab, size=12)
+    photo(tab, size=12)
     c.link_axes.setChecked(False)
     c.stride.setValue(2)
-    _choose(c.depth.kind, "conv1d")
+    choose(c.depth.kind, "conv1d")
     assert tab.state.settings.stride == 1 and not c.stride_w.isEnabled() and not c.kernel_h.isEnabled()
     c.stride.setValue(3)
     assert tab.state.settings.stride == 3 and tab.state.result.output.shape == (4, 2)
