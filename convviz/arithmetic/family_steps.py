@@ -85,19 +85,29 @@ def _filter_steps(fmap, kernel, groups, stride, dilation, pads, out_shape, stage
     dtype = compute_dtype(fmap, kernel)
     padded = pad(fmap.astype(dtype, copy=False), pads)
     kernel = kernel.astype(dtype, copy=False)
+    for index in range(kernel.shape[3] * out_shape[0] * out_shape[1]):
+        yield grouped_filter_step(padded, kernel, groups, stride, dilation, pads, out_shape,
+                                  fmap.shape[:2], stage, index, first)
+
+
+def grouped_filter_step(padded, kernel, groups, stride, dilation, pads, out_shape, in_hw, stage,
+                        index, first=0) -> FilterStep:
+    """Step ``index`` (filter by filter, cells row by row) of a grouped convolution, made directly.
+
+    ``padded`` is the padded input and ``kernel`` the (kh, kw, Cin / groups, Cout) weights, both
+    already in the compute dtype; a step depends only on its (filter, position), so a player can
+    jump to any step without making the ones before it.
+    """
     per_group, out_per_group = kernel.shape[2], kernel.shape[3] // groups
-    cells = out_shape[0] * out_shape[1]
-    for index in range(kernel.shape[3] * cells):
-        f, cell = divmod(index, cells)
-        pos = divmod(cell, out_shape[1])
-        channels = np.arange(per_group) + (f // out_per_group) * per_group
-        win = conv_window(pos, kernel.shape[:2], stride, dilation, pads, fmap.shape[:2])
-        inputs = padded[np.ix_(win.rows_padded, win.cols_padded, channels)]
-        weights = kernel[:, :, :, f]
-        dots = (inputs * weights).sum(axis=(0, 1))
-        total = dots.sum()
-        yield FilterStep(first + index, stage, f, pos, win, channels, inputs, weights, dots,
-                         total, total)
+    f, cell = divmod(index, out_shape[0] * out_shape[1])
+    pos = divmod(cell, out_shape[1])
+    channels = np.arange(per_group) + (f // out_per_group) * per_group
+    win = conv_window(pos, kernel.shape[:2], stride, dilation, pads, in_hw)
+    inputs = padded[np.ix_(win.rows_padded, win.cols_padded, channels)]
+    weights = kernel[:, :, :, f]
+    dots = (inputs * weights).sum(axis=(0, 1))
+    total = dots.sum()
+    return FilterStep(first + index, stage, f, pos, win, channels, inputs, weights, dots, total, total)
 
 
 def conv2d_steps(x, w, stride=1, padding="valid", dilation=1, groups=1) -> Iterator[FilterStep]:

@@ -6,7 +6,6 @@ and the stages one after another (:attr:`StudioResult.stages`).
 
 from __future__ import annotations
 
-import numpy as np
 
 
 def _stage_grid(result, kind: str):
@@ -44,28 +43,14 @@ def depth_step_index(result, kind: str, row: int, col: int | None, filter: int) 
 
 
 def _filter_step_at(fmap, kernel, groups, stride, dilation, pads, out, stage, index, first=0):
-    """Step ``index`` of the engine's FilterStep generator with these arguments, made directly.
-
-    Mirrors :func:`convviz.arithmetic.family_steps._filter_steps`: a step depends only on
-    its (filter, position), so none of the steps before it has to be made.
-    """
+    """Step ``index`` of the engine's FilterStep generator with these arguments, made directly."""
     from convviz.arithmetic._windows import compute_dtype, pad
-    from convviz.arithmetic.family_steps import FilterStep
-    from convviz.arithmetic.steps import conv_window
+    from convviz.arithmetic.family_steps import grouped_filter_step
 
     dtype = compute_dtype(fmap, kernel)
     padded = pad(fmap.astype(dtype, copy=False), pads)
-    kernel = kernel.astype(dtype, copy=False)
-    per_group, out_per_group = kernel.shape[2], kernel.shape[3] // groups
-    f, cell = divmod(index, out[0] * out[1])
-    pos = divmod(cell, out[1])
-    channels = np.arange(per_group) + (f // out_per_group) * per_group
-    win = conv_window(pos, kernel.shape[:2], stride, dilation, pads, fmap.shape[:2])
-    inputs = padded[np.ix_(win.rows_padded, win.cols_padded, channels)]
-    weights = kernel[:, :, :, f]
-    dots = (inputs * weights).sum(axis=(0, 1))
-    total = dots.sum()
-    return FilterStep(first + index, stage, f, pos, win, channels, inputs, weights, dots, total, total)
+    return grouped_filter_step(padded, kernel.astype(dtype, copy=False), groups, stride, dilation, pads,
+                               out, fmap.shape[:2], stage, index, first)
 
 
 def _conv_plan(x, w, stride, padding, dilation, groups):
