@@ -7,7 +7,6 @@ and the stages one after another (:attr:`StudioResult.stages`).
 from __future__ import annotations
 
 
-
 def _stage_grid(result, kind: str):
     """(rows, cols) of the cells one filter of stage ``kind`` walks, and its channel count."""
     s = result.settings
