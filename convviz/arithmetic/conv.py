@@ -18,10 +18,11 @@ from convviz.arithmetic._windows import (
 from convviz.arithmetic.sizes import conv_output_shape, padding_2d
 
 
-def as_kernel(w, in_channels: int, groups: int = 1) -> tuple[np.ndarray, bool]:
-    """Return ``w`` as (kh, kw, Cin / groups, Cout) and whether it was a plain 2-D kernel.
+def kernel_4d(w, what: str, layout: str) -> tuple[np.ndarray, bool]:
+    """Return ``w`` as a non-empty 4-D kernel (a 2-D one gains two unit axes) and whether it was 2-D.
 
-    Checks that its input-channel count matches the feature map's, split into ``groups``.
+    ``what`` names the kernel and ``layout`` its four axes in the refusal, e.g. "the kernel",
+    "(kh, kw, Cin, Cout)".
     """
     kernel = as_number_array(w, "kernel")
     if kernel.ndim == 2:
@@ -29,11 +30,18 @@ def as_kernel(w, in_channels: int, groups: int = 1) -> tuple[np.ndarray, bool]:
     elif kernel.ndim == 4:
         flat = False
     else:
-        raise ValueError(
-            f"the kernel must be 2-D (kh, kw) or 4-D (kh, kw, Cin, Cout), got shape {kernel.shape}"
-        )
+        raise ValueError(f"{what} must be 2-D (kh, kw) or 4-D {layout}, got shape {kernel.shape}")
     if 0 in kernel.shape:
         raise ValueError(f"the kernel must not be empty, got shape {kernel.shape}")
+    return kernel, flat
+
+
+def as_kernel(w, in_channels: int, groups: int = 1) -> tuple[np.ndarray, bool]:
+    """Return ``w`` as (kh, kw, Cin / groups, Cout) and whether it was a plain 2-D kernel.
+
+    Checks that its input-channel count matches the feature map's, split into ``groups``.
+    """
+    kernel, flat = kernel_4d(w, "the kernel", "(kh, kw, Cin, Cout)")
     if groups == 1 and kernel.shape[2] != in_channels:
         raise ValueError(
             f"the kernel expects {kernel.shape[2]} input channel(s) but the input has {in_channels}"

@@ -14,11 +14,11 @@ import numpy as np
 from convviz.arithmetic._validate import Pair, as_pair, as_size, shown
 from convviz.arithmetic._windows import (
     as_feature_map,
-    as_number_array,
     check_exact_integers,
     check_size,
     compute_dtype,
 )
+from convviz.arithmetic.conv import kernel_4d
 from convviz.arithmetic.sizes import effective_kernel, input_hw, same_padding
 
 
@@ -94,18 +94,7 @@ def _geometry(shape, kernel, stride, padding, output_padding, dilation):
 
 def as_transpose_kernel(w, in_channels: int) -> tuple[np.ndarray, bool]:
     """Return ``w`` as Keras' (kh, kw, Cout, Cin) layout, and whether it was a plain 2-D kernel."""
-    kernel = as_number_array(w, "kernel")
-    if kernel.ndim == 2:
-        kernel, flat = kernel[:, :, None, None], True
-    elif kernel.ndim == 4:
-        flat = False
-    else:
-        raise ValueError(
-            "a transposed kernel must be 2-D (kh, kw) or 4-D (kh, kw, Cout, Cin), "
-            f"got shape {kernel.shape}"
-        )
-    if 0 in kernel.shape:
-        raise ValueError(f"the kernel must not be empty, got shape {kernel.shape}")
+    kernel, flat = kernel_4d(w, "a transposed kernel", "(kh, kw, Cout, Cin)")
     if kernel.shape[3] != in_channels:
         raise ValueError(
             f"the transposed kernel (kh, kw, Cout, Cin) expects {kernel.shape[3]} input "
