@@ -33,11 +33,11 @@ def h5_bytes(fill=None) -> bytes:
     return buffer.getvalue()
 
 
-def keras_file(path, config, weights=None, extra=()):
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def keras_file(path, config, weights=None, extra=(), compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
         archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
-        archive.writestr("config.json", config if isinstance(config, str) else json.dumps(config))
-        archive.writestr("model.weights.h5", weights or h5_bytes())
+        archive.writestr("config.json", config if isinstance(config, (str, bytes)) else json.dumps(config))
+        archive.writestr("model.weights.h5", h5_bytes() if weights is None else weights)
         for name, data in extra:
             archive.writestr(name, data)
     return path

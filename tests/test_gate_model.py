@@ -1,11 +1,11 @@
 """The model gate: a .keras file is checked (zip, config allow-list, weight shapes) before Keras sees it."""
 
-import io
 import json
 import zipfile
 
 import h5py
 import pytest
+from crafted_files import h5_bytes, keras_file, layer, sequential
 
 from convviz.core.gate import Budgets, GateError, check_keras_file
 from convviz.core.gate import model_gate
@@ -13,34 +13,8 @@ from convviz.core.gate import model_gate
 BUDGET = Budgets(memory=256 * 2**20, free_disk=100 * 2**30, source="test budget")
 
 
-def layer(cls, name, **config):
-    return {"module": "keras.layers", "class_name": cls, "config": {"name": name, **config},
-            "registered_name": None}
-
-
-def sequential(*layers):
-    return {"module": "keras", "class_name": "Sequential", "registered_name": None,
-            "config": {"name": "s", "layers": [
-                layer("InputLayer", "input", batch_shape=[None, 28, 28, 1], dtype="float32"),
-                layer("Flatten", "flatten"), *layers]}}
-
-
-def h5_bytes(fill=None) -> bytes:
-    buffer = io.BytesIO()
-    with h5py.File(buffer, "w") as weights:
-        if fill:
-            fill(weights)
-    return buffer.getvalue()
-
-
 def write_keras(path, config, weights=None, extra=(), compression=zipfile.ZIP_STORED):
-    with zipfile.ZipFile(path, "w", compression=compression) as archive:
-        archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
-        archive.writestr("config.json", config if isinstance(config, (str, bytes)) else json.dumps(config))
-        archive.writestr("model.weights.h5", h5_bytes() if weights is None else weights)
-        for name, data in extra:
-            archive.writestr(name, data)
-    return path
+    return keras_file(path, config, weights, extra, compression)
 
 
 def refused(path, *fragments, **options):
