@@ -17,3 +17,20 @@ def cli_error_line(capsys, command):
     assert lines[0].startswith(f"convviz {command}: error: ")
     assert "Traceback" not in captured.err
     return lines[0]
+
+
+def only_readable_value_errors(name, call, values, drain=list):
+    """Call ``call(value)`` for each odd value: nothing but a one-line ValueError (≤ 200 characters)
+    may come out; a generator it returns is run through ``drain`` (steps are made lazily)."""
+    import pytest
+
+    for value in values:
+        try:
+            result = call(value)
+            if hasattr(result, "__next__"):
+                drain(result)
+        except ValueError as exc:
+            message = str(exc)
+            assert "\n" not in message and len(message) <= 200, (name, value, message)
+        except Exception as exc:  # noqa: BLE001  (the point: nothing else may escape)
+            pytest.fail(f"{name}({value!r}) leaked {type(exc).__name__}: {exc}")
