@@ -66,7 +66,7 @@ class InspectorTab(QWidget):
     def _build(self) -> None:
         self.model_label = QLabel(NO_MODEL)
         self.model_label.setWordWrap(True)
-        self.load_button = QPushButton("Load .keras…")
+        self.load_button = QPushButton("Load .keras…", toolTip="Open a trained Keras model (.keras) to look inside")
         self.load_button.clicked.connect(self._ask_load)
         self.input = InputPanel()
         self.input.changed.connect(self._input_changed)
