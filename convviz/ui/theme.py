@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QPalette
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 CHOICES = ("system", "light", "dark")
 PLOT_COLOURS = {"light": ("w", "k"), "dark": ("#1e1f22", "#d8d8d8")}  # (background, foreground)
@@ -33,6 +33,11 @@ def dark_palette() -> QPalette:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7c7c7c"))
     return palette
+
+
+def light_palette() -> QPalette:
+    """The light Fusion palette: the light theme's, and every exported image's (print-friendly)."""
+    return QStyleFactory.create("Fusion").standardPalette()
 
 
 def system_is_dark() -> bool:
@@ -76,7 +81,7 @@ class Theme(QObject):
         app = QApplication.instance()
         app.setStyle("Fusion")  # native styles ignore parts of a palette; Fusion draws with all of it
         look = self.effective()
-        app.setPalette(dark_palette() if look == "dark" else app.style().standardPalette())
+        app.setPalette(dark_palette() if look == "dark" else light_palette())
         recolour_plots(look)
         from convviz.ui.message_bar import MessageBar
 

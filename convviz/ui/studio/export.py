@@ -1,7 +1,8 @@
 """Frames and animations of the studio as files: PNG of one step, GIF of every step.
 
 Frames are rendered by an offscreen :class:`StudioCanvas`, so they look like the
-app; the GIF stream and the atomic write are :mod:`convviz.core.gif_stream`'s
+app in its light theme: exports are always light and print-friendly, whatever the
+window's theme (the dark theme is for the screen, not for slides and paper). The GIF stream and the atomic write are :mod:`convviz.core.gif_stream`'s
 (only this module's rendering needs Qt). A failed or cancelled export leaves any
 existing file as it was.
 """
@@ -23,6 +24,7 @@ from convviz.core.studio_text import settings_text
 from convviz.ui.studio.readable import accent
 from convviz.ui.studio.studio_canvas import StudioCanvas
 from convviz.ui.message_bar import MessageBar
+from convviz.ui.theme import light_palette
 from convviz.ui.worker import GuiTask, report_failures
 
 PNG_SIZE = (1280, 760)
@@ -43,6 +45,7 @@ class FrameRenderer:
         self.result = result
         self.canvas = StudioCanvas(with_formulas=with_formulas)
         self.canvas.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.canvas.setPalette(light_palette())  # light whatever the window's theme; its labels restyle
         caption = QLabel(f"convviz · {settings_text(result.settings)}")
         caption.setStyleSheet(f"QLabel {{ color: {accent(self.canvas, 'muted')}; font-size: 9pt; }}")
         self.canvas.layout().insertWidget(0, caption)
