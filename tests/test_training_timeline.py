@@ -18,6 +18,7 @@ from convviz.training.events import (  # noqa: E402
     LayerInfo, Probe,
 )
 from convviz.ui.training.filters_panel import ASPECT  # noqa: E402
+from convviz.ui.training.timeline_export import CURVES_WIDTH  # noqa: E402
 from convviz.ui.training.timeline_gif import CAPTION_HEIGHT  # noqa: E402
 from convviz.core.tiling import grid_shape, tile_maps  # noqa: E402
 from scripted_session import ScriptedSession  # noqa: E402
@@ -175,14 +176,14 @@ def test_gif_has_one_frame_per_snapshot_and_they_differ(qtbot, tab, monkeypatch,
     assert len(frames) == len(tab.history.probes) == 11
     assert not np.array_equal(frames[0], frames[-1])
     assert not np.array_equal(frames[1], frames[2])
-    assert frames[0].shape[1] == tab.filters.grab().width()
+    assert frames[0].shape[1] == tab.filters.grab().width() + CURVES_WIDTH  # the curves beside
     assert tab.panels.currentWidget() is tab.summary and tab.view.pinned is tab.history.probes[4]  # as before
     assert sorted(os.listdir(tmp_path)) == ["run.gif"]  # no temp file left
 
     tab.panels.setCurrentWidget(tab.activations)
     frames = _frames(tab.export_gif_to(tmp_path / "maps.gif"))
     assert len(frames) == 11 and not np.array_equal(frames[0], frames[-1])
-    assert frames[0].shape[1] == tab.activations.grab().width()
+    assert frames[0].shape[1] == tab.activations.grab().width() + CURVES_WIDTH
 
 
 def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
@@ -190,11 +191,11 @@ def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):
     calls = []
     real = export_module.captioned
 
-    def failing(pixmap, text):
+    def failing(pixmap, text, beside=None):
         calls.append(text)
         if len(calls) == 5:
             raise OSError("disk full")
-        return real(pixmap, text)
+        return real(pixmap, text, beside)
 
     monkeypatch.setattr(export_module, "captioned", failing)
     with pytest.raises(OSError, match="disk full"):

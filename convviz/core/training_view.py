@@ -22,6 +22,17 @@ FEATURE_PAGES = ("activations", "filters")  # the pages drawn from a snapshot
 # While training, a feature-map page redraws at most this often: a repaint costs the GUI thread a
 # few ms, which it would take from TensorFlow's cores (tests/bench/bench_training_gui.py).
 PAGE_INTERVAL_S = 0.5
+LIVE = 2**31 - 1  # a scrub index meaning "the live end", however many snapshots came meanwhile
+
+
+def epoch_end_x(event, steps_per_epoch: int) -> float:
+    """Where an EpochEnd's validation point sits on the curves' x axis (epochs): where the run was.
+
+    A run stopped mid-epoch is validated where it stopped (its step), not at the next whole epoch.
+    """
+    if steps_per_epoch <= 0:
+        return float(event.epoch + 1)
+    return (event.step + 1) / steps_per_epoch
 
 
 class TrainingView:
@@ -36,6 +47,7 @@ class TrainingView:
         """Follow a new, empty history (a new run or a loaded model): live, everything to redraw."""
         self.history = history
         self.running = running
+        self.paused = False
         self.steps_per_epoch = 0
         self.latest_batch = None
         self.latest_probe = None
@@ -71,6 +83,14 @@ class TrainingView:
         """Whether a run feeds the history (the timeline's right end reads "live")."""
         self.running = running
         self._dirty.add(TIMELINE)
+
+    def follow_state(self, state: str) -> None:
+        """The run's state from the controls ("running", "paused", …): paused shows, Resume goes live."""
+        resumed = self.paused and state == "running"
+        self.paused = state == "paused"
+        self._dirty |= {PROGRESS, TIMELINE}
+        if resumed and self.pinned is not None:
+            self.scrub(LIVE)
 
     def show_page(self, page: str) -> None:
         """The page now visible; a feature page is drawn at the next redraw, unthrottled."""
@@ -153,11 +173,19 @@ class TrainingView:
         count, budget = len(self.snapshots), self.history.max_snapshots
         if count < 2:
             text = "nothing to scrub yet"
+        elif self.pinned is None and self.running:
+            text = "paused" if self.paused else "live"
         elif self.pinned is None:
-            text = "live" if self.running else f"end · {self.moment_text(self.snapshots[-1])}"
+            text = f"end · {self.moment_text(self.snapshots[-1])}"
         else:
             text = self.moment_text(self.pinned)
         return f"{text}   {self.index + 1 if count else 0}/{count} (max {budget})"
+
+    def hint_text(self) -> str:
+        """What to do to follow the run again, while a past moment is on show during a run ("" otherwise)."""
+        if self.pinned is None or not self.running:
+            return ""
+        return f"viewing {self.moment_text(self.pinned)} · press End or click Live to follow"
 
     # -- redrawing ----------------------------------------------------------------------------------
 

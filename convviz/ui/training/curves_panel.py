@@ -6,11 +6,14 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QHBoxLayout, QWidget
 
+from convviz.core.training_view import epoch_end_x
+
 BATCH_PEN = pg.mkPen("#9ec5e8", width=1)
 TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
 CURSOR_PEN = pg.mkPen("#e07b00", width=2)
 TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
+VAL_NAME = "validation (epoch end, or where stopped)"
 OVERLAY_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")  # one per compared run
 
 
@@ -68,7 +71,7 @@ class _Metric:
         self.batch_curve = plot.plot([], [], pen=BATCH_PEN, name="each batch", antialias=False)
         self.trend_curve = plot.plot([], [], pen=TREND_PEN, name="trend", antialias=False)
         self.val_points = plot.plot([], [], pen=None, symbol="o", symbolSize=8, symbolBrush=VAL_BRUSH,
-                                    symbolPen="w", name="validation (epoch end)", antialias=False)
+                                    symbolPen="w", name=VAL_NAME, antialias=False)
         for curve in (self.batch_curve, self.trend_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -117,7 +120,9 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.accuracy_plot)
         self._epochs_taken = 0
-        self.overlays: list = []  # the compared runs' curves, two per run
+        self.overlays: list = []
+        self.setToolTip("Loss and accuracy of each training batch (light), their trend (dark) and the "
+                        "validation score (red dots) at each epoch's end, or where the run was stopped")  # the compared runs' curves, two per run
 
     @staticmethod
     def _plot(title: str, ylabel: str, legend: bool) -> pg.PlotWidget:
@@ -182,7 +187,7 @@ class CurvesPanel(QWidget):
             self.accuracy.add(accuracies[index], batch)
         for event in history.epochs[self._epochs_taken:]:
             for metric, value in ((self.loss, event.val_loss), (self.accuracy, event.val_accuracy)):
-                metric.val_x.append(event.epoch + 1)
+                metric.val_x.append(epoch_end_x(event, steps_per_epoch))
                 metric.val.append(value)
         self._epochs_taken = len(history.epochs)
         x = self.x.values

@@ -3,6 +3,8 @@
 A slider spans the kept snapshots of the tab's :class:`~convviz.core.training_view.TrainingView`.
 Moving it emits :attr:`TimelineBar.scrubbed`; the tab sets the view's cursor (its right end is
 live) and the panels render from the view. :meth:`TimelineBar.render` shows the view's position.
+Scrubbed back during a run, the view stays where the user put it and the label says how to follow
+the run again: End on the slider, or the Live button (Resume does it too, see the view).
 Memory is bounded by the history's snapshot budget (older snapshots are thinned evenly), which
 the tooltip states.
 """
@@ -10,45 +12,65 @@ the tooltip states.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PyQt6.QtGui import QFontMetrics
+from PyQt6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from convviz.core.training_view import TrainingView
+from convviz.core.training_view import LIVE, TrainingView
 
-PLAY_PER_SECOND = 8  # snapshots shown per second when playing back
+PLAY_PER_SECOND = 8  # snapshots shown per second when playing back at 1×
+SPEEDS = (0.5, 1.0, 2.0, 4.0)
+WIDEST_LINES = ("end · epoch 99, batch 9999", "viewing epoch 99, batch 9999", "press End or click Live to follow")
+HINT_STYLE = "color:#b35c00; font-weight:bold;"
 
 
 class TimelineBar(QWidget):
     """Play/pause, a slider over the kept snapshots, what is on show, and "Export GIF…"."""
 
-    scrubbed = pyqtSignal(int)  # the snapshot index chosen (the last one: live)
+    scrubbed = pyqtSignal(int)  # the snapshot index chosen (LIVE: the live end)
     exportRequested = pyqtSignal(str)  # a GIF path the user chose
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.play_button = QPushButton("▶ Play")
         self.play_button.setToolTip("Play the kept snapshots back as an animation")
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip(f"Playback speed of Play (1× shows {PLAY_PER_SECOND} snapshots a second)")
+        self.live_button = QPushButton("Live")
+        self.live_button.setToolTip("Jump to the newest snapshot and follow the run as it trains (End key)")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setPageStep(4)
         self.slider.setRange(0, 0)
+        self.slider.setToolTip("Scrub through the kept snapshots; End follows the run live")
         self.label = QLabel()
-        # wide enough for the longest text, so the slider does not jump as the text changes
-        widest = "end · epoch 99, batch 9999   120/120 (max 120)"
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(widest))
+        # two lines (where, then how many or how to follow), as wide as the widest of them in bold,
+        # so the slider does not jump as the text changes
+        bold = self.label.font()
+        bold.setBold(True)
+        widest = max(QFontMetrics(bold).horizontalAdvance(text) for text in WIDEST_LINES)
+        self.label.setFixedWidth(widest + 4)
         self.label.setStyleSheet("color:#333;")
         self.export_button = QPushButton("Export GIF…")
-        self.export_button.setToolTip("One frame per kept snapshot, of the Filters or Activations page")
+        self.export_button.setToolTip("Save a GIF: one frame per kept snapshot, of the Filters or "
+                                      "Activations page, with the curves up to that moment")
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(QLabel("Timeline"))
         row.addWidget(self.play_button)
+        row.addWidget(self.speed)
         row.addWidget(self.slider, 1)
         row.addWidget(self.label)
+        row.addWidget(self.live_button)
         row.addWidget(self.export_button)
         self.player = QTimer(self)
-        self.player.setInterval(1000 // PLAY_PER_SECOND)
+        self._set_speed()
         self.player.timeout.connect(self._advance)
         self.play_button.clicked.connect(self.toggle_play)
-        self.slider.valueChanged.connect(self.scrubbed)
+        self.speed.currentIndexChanged.connect(self._set_speed)
+        self.slider.valueChanged.connect(self._slid)
+        self.live_button.clicked.connect(lambda: self.scrubbed.emit(LIVE))
         self.export_button.clicked.connect(self._export_clicked)
 
     def render(self, view: TrainingView) -> None:
@@ -58,13 +80,17 @@ class TimelineBar(QWidget):
         self.slider.setRange(0, max(0, count - 1))
         self.slider.setValue(view.index)
         self.slider.blockSignals(False)
-        for widget in (self.slider, self.play_button, self.export_button):
+        for widget in (self.slider, self.play_button, self.speed, self.export_button):
             widget.setEnabled(count > 1)
-        self.label.setText(view.position_text())
+        self.live_button.setEnabled(count > 1 and not view.is_live)
+        hint = view.hint_text()
+        # line one: where; line two: how many are kept, or how to follow the run again
+        self.label.setText(hint.replace(" · ", "\n", 1) if hint else view.position_text().replace("   ", "\n", 1))
+        self.label.setStyleSheet(HINT_STYLE if hint else "color:#333;")
         per = view.history.nbytes() / count if count else 0
         tip = (f"{count} snapshots kept, {view.history.max_snapshots} max; older ones thinned evenly "
                f"(about {per / 1e6:.2f} MB each, {count * per / 1e6:.1f} MB now)")
-        self.slider.setToolTip(tip)
+        self.slider.setToolTip(f"Scrub through the kept snapshots; End follows the run live. {tip}")
         self.label.setToolTip(tip)
 
     def stop_playing(self) -> None:
@@ -87,6 +113,13 @@ class TimelineBar(QWidget):
             self.slider.setValue(self.slider.value() + 1)
         if self.slider.value() >= self.slider.maximum():
             self.toggle_play()
+
+    def _set_speed(self) -> None:
+        self.player.setInterval(round(1000 / (PLAY_PER_SECOND * self.speed.currentData())))
+
+    def _slid(self, value: int) -> None:
+        # the right end means live even if more snapshots came since the slider was last drawn
+        self.scrubbed.emit(LIVE if value >= self.slider.maximum() else value)
 
     def _export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export the timeline as GIF", "timeline.gif", "GIF (*.gif)")

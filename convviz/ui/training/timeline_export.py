@@ -7,25 +7,48 @@ and the tab redraws it from its view afterwards.
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
+import numpy as np
 from PyQt6.QtWidgets import QTabWidget, QWidget
 
-from convviz.core.training_view import TrainingView
+from convviz.core.gif_curves import RunCurves, curves_image
+from convviz.core.training_view import TrainingView, epoch_end_x
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.studio.export import progress_dialog
 from convviz.ui.training.activations_panel import ActivationsPanel
+from convviz.ui.training.curves_panel import trend_line
 from convviz.ui.training.filters_panel import FiltersPanel
 from convviz.core.gif_stream import run_steps
 from convviz.ui.training.timeline_gif import DEFAULT_FPS, captioned, timeline_gif_steps
 from convviz.ui.worker import GuiTask, Worker, report_failures
 
+CURVES_WIDTH = 280  # pixels of each frame given to the loss and accuracy curves
+
+
+def run_curves_of(view: TrainingView) -> RunCurves:
+    """The view's run as the GIF draws its curves: trend lines and validation points against epochs."""
+    history, per_epoch = view.history, max(1, view.steps_per_epoch)
+    steps = np.asarray(history.batch_steps, dtype=np.float64)
+    x = (steps + 1) / per_epoch
+    val_x = np.asarray([epoch_end_x(event, view.steps_per_epoch) for event in history.epochs], dtype=np.float64)
+    ends = [float(x[-1]) if len(x) else 0.0, float(val_x.max(initial=0.0)), 1.0]
+    return RunCurves(
+        x=x, loss=trend_line(history.batch_loss, history.batch_steps, per_epoch),
+        accuracy=trend_line(history.batch_accuracy, history.batch_steps, per_epoch), val_x=val_x,
+        val_loss=np.asarray([event.val_loss for event in history.epochs], dtype=np.float64),
+        val_accuracy=np.asarray([event.val_accuracy for event in history.epochs], dtype=np.float64),
+        x_max=float(math.ceil(max(ends) - 1e-9)),
+    )
+
 
 def export_timeline_gif(path, view: TrainingView, pages: QTabWidget, activations: ActivationsPanel,
                         filters: FiltersPanel, fps: float = DEFAULT_FPS) -> Path:
     """Write one captioned frame per kept snapshot to ``path`` (atomically), of the Activations
-    page if it is on show, otherwise of the Filters page: :func:`timeline_export_steps` run to the end.
+    page if it is on show, otherwise of the Filters page, with the loss and accuracy curves up to
+    that snapshot beside it: :func:`timeline_export_steps` run to the end.
 
     Raises ValueError for a wrong name or no snapshots, OSError if the file cannot be written.
     """
@@ -40,6 +63,7 @@ def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activatio
     """
     view.sync()
     probes = list(view.snapshots)
+    curves = run_curves_of(view)
     previous = pages.currentWidget()
     page = activations if previous is activations else filters
 
@@ -57,7 +81,9 @@ def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activatio
         def render(index: int):
             pages.setCurrentWidget(page)
             draw(probes[index])
-            return captioned(page.grab(), view.caption(probes[index]))
+            grab = page.grab()
+            side = curves_image(curves, view.x_of(probes[index]), (CURVES_WIDTH, grab.height()))
+            return captioned(grab, view.caption(probes[index]), side)
 
         return (yield from timeline_gif_steps(path, render, len(probes), fps))
     finally:

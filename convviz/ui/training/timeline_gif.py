@@ -20,14 +20,24 @@ CAPTION_HEIGHT = 28
 DEFAULT_FPS = 8
 
 
-def captioned(pixmap: QPixmap, text: str) -> Image.Image:
-    """Return ``pixmap`` with a one-line caption band above it, as an RGB Pillow image."""
+def captioned(pixmap: QPixmap, text: str, beside: Image.Image | None = None) -> Image.Image:
+    """Return ``pixmap`` with a one-line caption band above it, as an RGB Pillow image.
+
+    ``beside`` (an RGB Pillow image, e.g. the curves at that moment) is drawn right of the pixmap.
+    """
     pixmap.setDevicePixelRatio(1.0)  # frames keep the pixel size they were grabbed at
-    image = QImage(pixmap.width(), pixmap.height() + CAPTION_HEIGHT, QImage.Format.Format_RGB32)
+    extra = beside.convert("RGB") if beside is not None else None
+    width = pixmap.width() + (extra.width if extra is not None else 0)
+    height = max(pixmap.height(), extra.height if extra is not None else 0)
+    image = QImage(width, height + CAPTION_HEIGHT, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
     try:
         painter.drawPixmap(0, CAPTION_HEIGHT, pixmap)
+        if extra is not None:
+            data = extra.tobytes()
+            side = QImage(data, extra.width, extra.height, 3 * extra.width, QImage.Format.Format_RGB888)
+            painter.drawImage(pixmap.width(), CAPTION_HEIGHT, side)
         font = QFont()
         font.setPointSize(11)
         painter.setFont(font)

@@ -88,6 +88,7 @@ class TrainingTab(ModelFiles, QWidget):
         connect_file_actions(self.controls, self, self.save_model, self.load_model, self.use_data)
         self.panels.currentChanged.connect(self._page_changed)
         self.timeline.scrubbed.connect(self._scrub)
+        self.controls.state_changed.connect(self.view.follow_state)  # "Paused" on show; Resume goes live
         self.timeline.exportRequested.connect(self._export_requested)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)

@@ -43,8 +43,10 @@ class ViewPainter:
 
     def paint(self, view: TrainingView, parts: frozenset[str]) -> None:
         """Draw ``parts`` (from :meth:`TrainingView.take_redraws`) of ``view``."""
-        if PROGRESS in parts and view.latest_batch is not None:
-            self.progress.show_batch(view.latest_batch)
+        if PROGRESS in parts:
+            self.progress.set_paused(view.paused)
+            if view.latest_batch is not None:
+                self.progress.show_batch(view.latest_batch)
         if CURVES in parts:
             self.curves.draw(view.history, view.steps_per_epoch)
             self.curves.set_cursor(view.cursor_x())
