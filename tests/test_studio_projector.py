@@ -200,3 +200,24 @@ def test_the_maps_background_follows_the_dark_theme(qtbot, restored_app):
     qtbot.waitUntil(lambda: view.palette().color(QPalette.ColorRole.Base).lightness() < 128, timeout=3000)
     corner = view.grab().toImage().pixelColor(1, 1)
     assert corner.lightness() < 128  # no white box glaring around the cells on a projector
+
+
+@pytest.mark.parametrize("size, zoom", [((1000, 700), 1.0), ((1024, 768), 1.0), ((1024, 768), 1.5)])
+def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbot, restored_app, size, zoom):
+    from window_fit_checks import overlapping_siblings, sideways_range, squeezed_widgets
+
+    window = _window(qtbot, size)
+    window.zoom.set_factor(zoom)
+    studio = window.studio
+
+    def fits() -> bool:
+        return (sideways_range(window) == 0 and studio.width() == window.centralWidget().viewport().width()
+                and not overlapping_siblings(studio) and not squeezed_widgets(studio))
+
+    try:
+        qtbot.waitUntil(fits, timeout=3000)  # the layouts settle over a few event-loop turns
+    except Exception:
+        print(sideways_range(window), overlapping_siblings(studio), squeezed_widgets(studio))
+        raise
+    viewport = studio.controls.parentWidget()
+    assert studio.controls.width() <= viewport.width()  # the settings scroll down, never sideways

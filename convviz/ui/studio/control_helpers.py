@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent
-from PyQt6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
 
 def spin(low: int, high: int, value: int, suffix: str = "", tip: str = "") -> QSpinBox:
@@ -48,14 +47,3 @@ def digit_label(index: int) -> str:
     from convviz.assets import bundled_digits
 
     return str(int(bundled_digits()[1][index]))
-
-
-def fit_column(scroll: QScrollArea, controls: QWidget) -> None:
-    """Make ``scroll`` (holding ``controls``) as wide as the controls want at the current font (and zoom)."""
-    for widget in [controls, *controls.findChildren(QWidget)]:
-        if isinstance(widget, QComboBox):  # Qt keeps a combo's minimum size from the old font until a StyleChange
-            QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
-        if widget.layout() is not None:
-            widget.layout().invalidate()
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    scroll.setFixedWidth(controls.sizeHint().width() + bar + 4)

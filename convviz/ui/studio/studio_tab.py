@@ -6,34 +6,29 @@ around one :class:`StudioState`; errors and notes go to the tab's MessageBar.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QSize, Qt, QTimer
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from convviz.core.errors import first_line
-from convviz.core.gif_stream import ExportCancelled
-from convviz.core.studio_text import settings_slug
 from convviz.ui.message_bar import MessageBar
-from convviz.ui.studio.control_helpers import fit_column, restyle_hints
+from convviz.ui.studio.control_helpers import restyle_hints
+from convviz.ui.studio.controls_column import ControlsColumn
 from convviz.ui.studio.controls_panel import ControlsPanel
 from convviz.ui.studio.depth_canvas import DepthCanvas
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.readable import needs_restyle
 from convviz.ui.studio.studio_canvas import restyle_canvas
-from convviz.ui.studio.export import export_gif, export_png, gif_export_task
 from convviz.ui.studio.studio_canvas import StudioCanvas
+from convviz.ui.studio.studio_exports import StudioExports
 from convviz.ui.studio.studio_state import StudioState
-from convviz.ui.worker import Worker
 from convviz.ui.studio.transport_bar import TransportBar
 from convviz.ui.zoom import zoom_level
 
 
-class StudioTab(QWidget):
+class StudioTab(StudioExports, QWidget):
     """Watch a kernel slide over a feature map, step by step, with every setting live."""
 
     def __init__(self, parent: QWidget | None = None, state: StudioState | None = None) -> None:
@@ -100,13 +95,11 @@ class StudioTab(QWidget):
     def _build_layout(self) -> None:
         """Controls (and the export buttons under them) on the left; the maps over the transport bar.
 
-        The export buttons sit in the controls' column, so the bottom row is the transport bar alone
-        and the tab fits a 1000 px wide window.
+        The export buttons sit in the controls' column, so the bottom row is the transport bar alone;
+        the column narrows (labels above fields) and the transport bar takes two rows when the
+        window is narrow, so the tab fits 1000 px, and 1024 px at 150% zoom.
         """
-        self.controls_scroll = scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls_scroll = scroll = ControlsColumn(self.controls)
         exports = QHBoxLayout()
         exports.setContentsMargins(0, 0, 0, 0)
         exports.addWidget(self.export_png_button)
@@ -115,11 +108,11 @@ class StudioTab(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(scroll, 1)
         left.addLayout(exports)
-        right = QVBoxLayout()
+        self._right = right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.stack, 1)
         right.addWidget(self.transport)
-        body = QHBoxLayout()
+        self._body = body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(left)
         body.addLayout(right, 1)
@@ -132,8 +125,24 @@ class StudioTab(QWidget):
         self.restyle_timer.timeout.connect(self.restyle)
 
     def fit_controls(self) -> None:
-        """Make the controls' column as wide as the controls want at the current font (and zoom)."""
-        fit_column(self.controls_scroll, self.controls)
+        """Measure the controls' column at the current font (and zoom) and fit it to the tab's width."""
+        self.controls_scroll.measure()
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        margins = self.layout().contentsMargins()
+        self.controls_scroll.fit(self.width() - margins.left() - margins.right(),
+                                 self._right.minimumSize().width(), max(self._body.spacing(), 0))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """A new width: the controls' column may widen (labels beside fields) or narrow."""
+        super().resizeEvent(event)
+        self._fit_column()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """The size with the controls' column narrow, so a narrow window can ask for it."""
+        hint = super().minimumSizeHint()
+        return QSize(hint.width() - self.controls_scroll.minimumWidth() + self.controls_scroll.narrow, hint.height())
 
     def restyle(self, *_zoom) -> None:
         """Pick the colours and font sizes of every studio label again, then fit the controls."""
@@ -235,65 +244,3 @@ class StudioTab(QWidget):
             self.state.set_step(self.state.n_steps - 1)
         else:
             super().keyPressEvent(event)
-
-    # ----- export -----
-    def default_export_name(self, ext: str) -> str:
-        """A file name with the settings in it, e.g. ``convviz_seed5_k3x3-seed_s1_valid_d1_step4.png``."""
-        slug = settings_slug(self.state.settings)
-        if ext == ".png":
-            return f"convviz_{slug}_step{self.state.index + 1}.png"
-        return f"convviz_{slug}.gif"
-
-    def export_png_to(self, path) -> Path | None:
-        """Write the current frame to ``path``; problems go to the message bar (returns None)."""
-        try:
-            index = min(self.state.index, max(self.state.result.n_steps - 1, 0))  # the stamps' frames
-            written = export_png(self.state.result, index, path)
-        except Exception as exc:  # noqa: BLE001 (any failure is shown, the window stays alive)
-            self.message_bar.show_error(f"Could not export the frame to {Path(path).name}: {first_line(exc)}")
-            return None
-        self.message_bar.show_info(f"Saved the frame to {written}")
-        return written
-
-    def export_gif_to(self, path, progress=None) -> Path | None:
-        """Write the whole animation to ``path``; problems go to the message bar (returns None)."""
-        self.transport.pause()
-        try:
-            written = export_gif(self.state.result, path, fps=min(self.transport.speed.value(), 50),
-                                 progress=progress)
-        except ExportCancelled:
-            self.message_bar.show_info("GIF export cancelled; nothing was written.")
-            return None
-        except Exception as exc:  # noqa: BLE001
-            self.message_bar.show_error(f"Could not export the animation to {Path(path).name}: {first_line(exc)}")
-            return None
-        self.message_bar.show_info(f"Saved {self.state.n_steps} frames to {written}")
-        return written
-
-    def _ask_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export frame as PNG",
-                                              str(Path.home() / self.default_export_name(".png")),
-                                              "PNG image (*.png)")
-        if path:
-            self.export_png_to(path)
-
-    def _ask_gif(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export animation as GIF",
-                                              str(Path.home() / self.default_export_name(".gif")),
-                                              "GIF animation (*.gif)")
-        if path:
-            self.start_gif_export(path)
-
-    def start_gif_export(self, path) -> Worker:
-        """Start writing the whole animation to ``path``, one frame per event-loop turn; return its worker.
-
-        A non-modal dialog shows the progress and its Cancel stops the export (nothing is written);
-        the outcome, success, cancel or failure, is one line in the message bar.
-        """
-        self.transport.pause()
-        task = gif_export_task(self, self.state.result, path, min(self.transport.speed.value(), 50), self.message_bar)
-        self.export_gif_button.setEnabled(False)
-        task.worker.finished.connect(lambda: self.export_gif_button.setEnabled(self.state.result.n_steps > 0))
-        task.start()
-        self.export_worker = task.worker  # the window stops it when it closes
-        return task.worker

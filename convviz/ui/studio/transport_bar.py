@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QSignalBlocker, QSize, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QSlider, QSpinBox, QStyle, QToolButton, QWidget,
+    QApplication, QGridLayout, QLabel, QSlider, QSpinBox, QStyle, QToolButton, QWidget, QWidgetItem,
 )
 
 _ICON = QStyle.StandardPixmap
@@ -23,7 +23,11 @@ def _button(icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
 
 
 class TransportBar(QWidget):
-    """Buttons, a scrubber over all steps and a speed box, driving :class:`StudioState`."""
+    """Buttons, a scrubber over all steps and a speed box, driving :class:`StudioState`.
+
+    One row when it fits; in a narrow window (a projector, a big zoom) the scrubber takes a
+    second row of its own, so nothing is squeezed or clipped.
+    """
 
     playingChanged = pyqtSignal(bool)
 
@@ -47,16 +51,18 @@ class TransportBar(QWidget):
         self.speed.setValue(4)
         self.speed.setSuffix(" steps/s")
         self.position = QLabel()
-        self.position.setMinimumWidth(80)
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.speed.setToolTip("Playing speed")
-        layout = QHBoxLayout(self)
+        self.two_rows = False
+        layout = QGridLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        for button in (self.start_button, self.back_button, self.play_button, self.forward_button,
-                       self.end_button):
-            layout.addWidget(button)
-        layout.addWidget(self.scrubber, 1)
-        layout.addWidget(self.position)
-        layout.addWidget(self.speed)
+        layout.setHorizontalSpacing(6)
+        self.row = (self.start_button, self.back_button, self.play_button, self.forward_button,
+                    self.end_button, self.scrubber, self.position, self.speed)
+        for column, widget in enumerate(self.row):
+            layout.addWidget(widget, 0, column)
+        layout.setColumnStretch(5, 1)
+        self._fit_position()
         self.start_button.clicked.connect(lambda: state.set_step(0))
         self.back_button.clicked.connect(lambda: state.step_by(-1))
         self.forward_button.clicked.connect(lambda: state.step_by(1))
@@ -68,6 +74,46 @@ class TransportBar(QWidget):
         state.stepChanged.connect(self._sync_step)
         self._set_interval(self.speed.value())
         self._sync_range()
+
+    def _fit_position(self) -> None:
+        """The step counter is as wide as its widest count in the current font: counting never jiggles the bar."""
+        digits = "8" * len(str(max(self.state.n_steps, 1)))
+        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance(f"{digits} / {digits}") + 8)
+
+    def _one_row_width(self) -> int:
+        """The least width that holds every control in one row."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        widths = [QWidgetItem(widget).minimumSize().width() for widget in self.row]
+        return sum(widths) + layout.horizontalSpacing() * (len(widths) - 1) + margins.left() + margins.right()
+
+    def set_two_rows(self, two_rows: bool) -> None:
+        """Put the scrubber on a row of its own (``True``) or between the buttons and the counter."""
+        if two_rows == self.two_rows:
+            return
+        self.two_rows = two_rows
+        layout = self.layout()
+        layout.removeWidget(self.scrubber)
+        layout.addWidget(self.scrubber, *((1, 0, 1, len(self.row)) if two_rows else (0, 5)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """The two-row size: a narrow window may ask for it (the bar then takes two rows)."""
+        hint = super().minimumSizeHint()
+        one_row_scrubber = 0 if self.two_rows else QWidgetItem(self.scrubber).minimumSize().width()
+        spacing = 0 if self.two_rows else self.layout().horizontalSpacing()
+        return QSize(max(hint.width() - one_row_scrubber - spacing, self.scrubber.minimumWidth()), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """One row when the width holds it, else two."""
+        super().resizeEvent(event)
+        self.set_two_rows(self.width() < self._one_row_width())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new font (the zoom): the counter's width and the rows are chosen again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_position()
+            self.set_two_rows(self.width() < self._one_row_width())
 
     @property
     def playing(self) -> bool:
@@ -109,6 +155,7 @@ class TransportBar(QWidget):
     def _sync_range(self) -> None:
         with QSignalBlocker(self.scrubber):
             self.scrubber.setRange(0, max(self.state.n_steps - 1, 0))
+        self._fit_position()
         enabled = self.state.n_steps > 0
         for widget in (self.start_button, self.back_button, self.play_button, self.forward_button,
                        self.end_button, self.scrubber):
