@@ -221,3 +221,54 @@ def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbo
         raise
     viewport = studio.controls.parentWidget()
     assert studio.controls.width() <= viewport.width()  # the settings scroll down, never sideways
+
+
+def _glyph_height(view, row: int, col: int) -> int:
+    """The height in pixels of the number drawn in cell (row, col), measured on the drawn image."""
+    import numpy as np
+
+    rect = view.cell_rect(row, col).adjusted(4, 4, -4, -4)  # inside the cell's border and highlight
+    image = view.grab().toImage().copy(rect).convertToFormat(view.grab().toImage().Format.Format_RGB888)
+    pixels = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
+    pixels = pixels.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3].reshape(image.height(), -1, 3)
+    background = np.median(pixels.reshape(-1, 3), axis=0)
+    ink = np.abs(pixels.astype(int) - background).sum(axis=2) > 120
+    rows = np.flatnonzero(ink.any(axis=1))
+    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+
+
+def test_cells_and_their_numbers_grow_on_a_1920_screen(qtbot, restored_app):
+    window = _window(qtbot, (1920, 1080))
+    view = window.studio.canvas.input_view
+    small = _window(qtbot, (1000, 700)).studio.canvas.input_view
+    qtbot.waitUntil(lambda: view.width() > 2 * small.width(), timeout=3000)
+    view._layout()
+    small._layout()
+    assert view._cell >= 120 and view._cell > 1.8 * small._cell  # the 5x5 map fills the room
+    big_digit, small_digit = _glyph_height(view, 4, 4), _glyph_height(small, 4, 4)  # a "1" on light blue
+    assert big_digit >= 0.18 * view._cell  # not a 13 px number lost in a 135 px cell
+    assert big_digit > 1.8 * small_digit > 0
+
+
+def test_zoomed_settings_are_tabbed_through_top_to_bottom_once_each(qtbot, restored_app):
+    from PyQt6.QtCore import Qt
+
+    window = _window(qtbot, (1024, 768))
+    window.zoom.set_factor(1.5)
+    studio, controls = window.studio, window.studio.controls
+    qtbot.waitUntil(lambda: studio.controls_scroll.wrapped, timeout=3000)  # labels above fields
+    stops = [w for w in controls.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+             and w.isVisible() and w.isEnabled() and w.focusProxy() is None]
+    first = min(stops, key=lambda w: (w.mapTo(controls, QPoint(0, 0)).y(), w.mapTo(controls, QPoint(0, 0)).x()))
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first, timeout=2000)
+    visited, viewport = [first], studio.controls_scroll.viewport()
+    for _ in range(len(stops) - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        visited.append(focused)
+        shown = QRect(focused.mapTo(viewport, QPoint(0, 0)), focused.size())
+        assert viewport.rect().contains(shown), focused  # the column scrolls to the focused control
+    assert set(visited) == set(stops) and len(visited) == len(stops)  # each once, none missed
+    tops = [w.mapTo(controls, QPoint(0, 0)).y() for w in visited]
+    assert tops == sorted(tops)  # down the column, as a reader goes
