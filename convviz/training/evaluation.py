@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,7 @@ class Evaluation:
     accuracy: float
     confusion: np.ndarray  # (classes, classes) int64: rows true label, columns predicted
     count: int
+    probabilities: np.ndarray | None = field(default=None, repr=False, compare=False)  # (N, classes) float32
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, num_classes: int) -> np.ndarray:
@@ -39,4 +40,5 @@ def evaluate_model(model, images: np.ndarray, labels: np.ndarray, batch_size: in
         accuracy=float(np.mean(predicted == labels)),
         confusion=confusion_matrix(labels, predicted, num_classes),
         count=len(labels),
+        probabilities=probabilities.astype(np.float32, copy=False),
     )

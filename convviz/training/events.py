@@ -94,6 +94,9 @@ class Finished:
     test_accuracy: float
     confusion: np.ndarray  # (num_classes, num_classes): rows true label, columns predicted
     seconds: float
+    # the test_predictions.npz of the scored test set (convviz.core.runs.test_predictions): its
+    # path, relative to the run folder when read back from one; "" when none was written
+    predictions: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ channels, any number of classes); the model is a preset built for its shape, or
 ``model="custom"`` with ``layers`` (LayerSpecs; see :func:`~convviz.training.models.custom_specs`
 for the head it gets), or ``model="loaded"``: the ``.keras`` file at ``model_path``, checked
 against the data's images and classes (see :mod:`convviz.training.loaded_models`).
+``predictions_path`` (optional) is where the scored test set is written, for the window's error
+analysis (see :mod:`convviz.core.runs.test_predictions`); ``Finished.predictions`` names it.
 ``strategy`` ("default", "mirrored"; None: none) builds and compiles the model under that
 ``tf.distribute`` strategy (see :mod:`convviz.training.strategies`).
 
@@ -41,6 +43,7 @@ from typing import Callable
 import numpy as np
 
 from convviz.core.errors import first_line
+from convviz.core.runs.test_predictions import as_predictions, save_predictions
 from convviz.training import compiled_models, loaded_models
 from convviz.training.data import Dataset, load_dataset
 from convviz.training.errors import DataError, ModelFileError, ModelFitError
@@ -93,8 +96,9 @@ class TrainingSession:
     files fail before TensorFlow starts). A session runs once.
     """
 
-    def __init__(self, config: TrainingConfig, dataset: Dataset | None = None):
+    def __init__(self, config: TrainingConfig, dataset: Dataset | None = None, predictions_path=None):
         self.config = config
+        self.predictions_path = predictions_path  # where to write the test predictions (None: nowhere)
         self.model = None
         self.dataset = dataset
         self._resume = threading.Event()
@@ -186,7 +190,18 @@ class TrainingSession:
         result = evaluate_model(self.model, data.x_test, data.labels_test)
         emit(Finished(stopped=self._stop.is_set(), test_loss=result.loss,
                       test_accuracy=result.accuracy, confusion=result.confusion,
-                      seconds=time.perf_counter() - started))
+                      seconds=time.perf_counter() - started, predictions=self._save_predictions(result)))
+
+    def _save_predictions(self, result) -> str:
+        """Write the scored test set to ``predictions_path``; its path, or "" if not asked or it failed."""
+        if self.predictions_path is None:
+            return ""
+        data = self.dataset
+        try:
+            predictions = as_predictions(data.labels_test, result.probabilities, data.x_test)
+            return str(save_predictions(self.predictions_path, predictions))
+        except (OSError, ValueError):  # a full disk costs the error analysis, not the run
+            return ""
 
     def _reuse_key(self) -> tuple:
         config, data = self.config, self.dataset

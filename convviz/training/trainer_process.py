@@ -21,6 +21,7 @@ import threading
 from dataclasses import asdict
 
 from convviz.core.runs import RunWriteError, RunWriter, json_ready, new_run_dir, to_record
+from convviz.core.runs.test_predictions import FILE_NAME as PREDICTIONS_FILE
 from convviz.training.trainer_wire import probe_header
 
 SEND_INTERVAL_S = 0.05  # batches go out in bundles at most this often
@@ -240,6 +241,7 @@ def run_one(link: ChildLink, config, runs_dir: str | None) -> None:
     model_path = ""
     if writer is not None:
         outbox.put(("run", str(writer.path)))
+        session.predictions_path = writer.path / PREDICTIONS_FILE  # the window reads it for its error analysis
 
         def emit(event) -> None:
             writer(event)

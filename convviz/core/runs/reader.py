@@ -106,6 +106,8 @@ class RunReader:
             return None
         if record.get("type") == "EpochEnd":
             self._epoch_logs.append(record.get("logs"))
+        if record.get("type") == "Finished" and isinstance(record.get("predictions"), str) and record["predictions"]:
+            record["predictions"] = str(self.path / record["predictions"])  # relative to the run folder
         return from_record(record, self.types)
 
     def _refresh_info(self) -> None:

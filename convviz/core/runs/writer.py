@@ -66,6 +66,8 @@ class RunWriter:
             record = self._snapshot(event)
         else:
             record = to_record(event, **extra)
+        if kind == "Finished" and getattr(event, "predictions", ""):
+            record["predictions"] = self._inside(event.predictions)
         if kind == "ModelReady":
             self._write_json("summary.json", record)
         elif kind == "Finished":
@@ -92,6 +94,13 @@ class RunWriter:
                 pass
         return {"type": "Probe", "epoch": int(probe.epoch), "step": int(probe.step),
                 "sample_label": int(probe.sample_label), "snapshot": name}
+
+    def _inside(self, path: str) -> str:
+        """``path`` relative to the run folder when it lies in it (the folder may move), else as it is."""
+        try:
+            return Path(path).resolve().relative_to(self.path.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
     def save_model(self, model) -> Path:
         """Save the Keras ``model`` as ``model.keras`` in the run folder (whole or not at all)."""

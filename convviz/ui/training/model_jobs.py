@@ -12,8 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from PyQt6.QtWidgets import QMessageBox
+
 from convviz.assets import bundled_digits
+from convviz.core.runs.test_predictions import scratch_path
 from convviz.training.training_config import LOADED
+from convviz.ui.training.file_dialogs import connect_file_actions
 from convviz.ui.training.timeline_export import start_timeline_gif_export
 from convviz.ui.training.timeline_gif import DEFAULT_FPS
 
@@ -62,6 +66,7 @@ class LoadedModel:
     input_shape: tuple  # (H, W, C); None for a free size
     num_classes: int
     problem: str = ""  # why it cannot be trained ("" if it can)
+    score: object = None  # its TestScore on the chosen data's test set (convviz.training.scored_test_set)
 
 
 def fitted_sample(sample: np.ndarray, input_shape: tuple) -> np.ndarray:
@@ -77,14 +82,17 @@ def fitted_sample(sample: np.ndarray, input_shape: tuple) -> np.ndarray:
     return image.astype(np.float32)
 
 
-def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callable[[Emit], LoadedModel]:
+def load_job(path: str | Path, sample: np.ndarray, sample_label: int, data=None,
+             limit: int | None = None) -> Callable[[Emit], LoadedModel]:
     """A job loading the image model at ``path``; it emits ModelReady and a Probe of ``sample``
-    (brought to the model's input shape), returns a :class:`LoadedModel`."""
+    (brought to the model's input shape), scores it on the test set of ``data`` (if given, at most
+    ``limit`` images per split) and returns a :class:`LoadedModel`."""
 
     def job(emit: Emit) -> LoadedModel:
         from convviz.training.errors import ModelFileError
         from convviz.training.loaded_models import model_facts
         from convviz.training.probes import Prober
+        from convviz.training.scored_test_set import score_on_test_set
         from convviz.training.session import model_ready_event
         from convviz.training.storage import load_model
 
@@ -95,7 +103,8 @@ def load_job(path: str | Path, sample: np.ndarray, sample_label: int) -> Callabl
             raise ModelFileError(problem)
         emit(model_ready_event(model))
         emit(Prober(model, fitted_sample(sample, input_shape), sample_label).probe(epoch=0, step=-1))
-        return LoadedModel(model, str(path), name, int(model.count_params()), input_shape, classes, problem)
+        score = score_on_test_set(model, name, input_shape, classes, data, limit) if data is not None else None
+        return LoadedModel(model, str(path), name, int(model.count_params()), input_shape, classes, problem, score)
 
     return job
 
@@ -116,8 +125,41 @@ class ModelFiles:
         if self.is_busy():
             return False
         image, label = self._sample if self._sample is not None else default_sample()
-        self._start_task("load", load_job(path, image, label), note=f"Loading {Path(path).name}…")
+        job = load_job(path, image, label, self.controls.data.currentData(), self.limit)
+        self._start_task("load", job, note=f"Loading {Path(path).name} and scoring it on the test set…")
         return True
+
+    def load_model_asking(self, path: str | Path) -> bool:
+        """Load model ``path`` as File → Load model does: asks first when it would replace a run's curves."""
+        if self.is_busy():
+            return False
+        if self.history.batch_steps and not self.confirm_replace_run(Path(path).name):
+            self.messages.show_info("Nothing loaded: the run on show stays.")
+            return False
+        return self.load_model(path)
+
+    def confirm_replace_run(self, name: str) -> bool:
+        """Ask whether loading ``name`` may replace the curves of the run on show (default: No)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Replace the run on show?",
+            f"Loading {name} replaces the curves, pictures and test results of the run on show "
+            "(a run of the app stays in its run folder). Load it?",
+            buttons.Yes | buttons.No, buttons.No)
+        return answer == buttons.Yes
+
+    def connect_model_files(self) -> None:
+        """Wire the controls' file actions (loading asks first, see :meth:`load_model_asking`) and
+        let the Test results page follow the run."""
+        connect_file_actions(self.controls, self, self.save_model, self.load_model_asking, self.use_data)
+        self.results.follow(self)
+
+    def thread_session(self, session_class, config):
+        """A session for a run in a thread of the window; it writes its test predictions to a scratch
+        file the Test results page reads (and removes)."""
+        session = session_class(config)
+        session.predictions_path = scratch_path()
+        return session
 
     def loaded_fits(self, config) -> bool:
         """False (and one line in the message bar) when ``config`` trains the loaded model on data
@@ -139,9 +181,19 @@ class ModelFiles:
         self.model, self.model_path = result.model, ""
         self.controls.offer_loaded(result.name, result.path, result.params, result.input_shape,
                                    result.num_classes, result.problem)
-        self.messages.show_info(f"Model loaded: its summary, filters and activations are shown; choose "
-                                f"\"loaded: {result.name}\" as the Model to train it.")
+        self.messages.show_info(f"Model loaded{self._show_score(result.score)}: its summary, filters and activations "
+                                f"are shown; choose \"loaded: {result.name}\" as the Model to train it.")
         self.modelAvailable.emit(self.model, "the model loaded in the Training tab")
+
+    def _show_score(self, score) -> str:
+        """Put a loaded model's test score on the Test results page; a few words for the message bar."""
+        if score is None:
+            return ""
+        if score.evaluation is None:
+            self.results.show_note(f"The loaded model was {score.problem}.")
+            return f" ({score.problem})"
+        self.results.show_evaluation(score.evaluation, score.predictions, score.where)
+        return f" (test accuracy {score.evaluation.accuracy:.2%} on the Test results page)"
 
     def use_data(self, path: str | Path) -> None:
         """Train on the .npz file or IDX folder at ``path`` from the next run on."""

@@ -27,7 +27,6 @@ from convviz.ui.training.batch_coalescer import FORWARD_INTERVAL_S, BatchCoalesc
 from convviz.ui.training.controls_panel import TrainingControls
 from convviz.ui.training.curves_panel import CurvesPanel
 from convviz.ui.training.data_preview import DataPreview
-from convviz.ui.training.file_dialogs import connect_file_actions
 from convviz.ui.training.filters_panel import FiltersPanel
 from convviz.ui.training.layer_editor import LayerEditor
 from convviz.ui.training.layer_editor_link import LayerEditorLink
@@ -85,7 +84,7 @@ class TrainingTab(ModelFiles, QWidget):
 
         self.controls.run_clicked.connect(self._run_clicked)
         self.controls.stop_clicked.connect(self.stop_training)
-        connect_file_actions(self.controls, self, self.save_model, self.load_model, self.use_data)
+        self.connect_model_files()  # the file actions; the Test results page follows the run
         self.panels.currentChanged.connect(self._page_changed)
         self.timeline.scrubbed.connect(self._scrub)
         self.controls.state_changed.connect(self.view.follow_state)  # "Paused" on show; Resume goes live
@@ -154,7 +153,7 @@ class TrainingTab(ModelFiles, QWidget):
             self.session = RemoteSession(self.link, config)
             self.link.start(config)
         else:
-            self.session = session = TrainingSession(config)
+            self.session = session = self.thread_session(TrainingSession, config)
             flush_now = lambda: session.paused or session.stop_requested  # noqa: E731
             self._start_task("train", lambda emit: session.run(BatchCoalescer(emit, self.forward_interval, flush_now)),
                              on_stop=session.stop)
