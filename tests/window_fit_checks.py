@@ -20,11 +20,16 @@ def _item_rect(item) -> QRect | None:
 
 
 def _name(item) -> str:
+    """Say which item it is: its class, its text or object name, where it sits and its parent's class."""
     widget, layout = item.widget(), item.layout()
     thing = widget if widget is not None else layout
     label = getattr(thing, "text", None)
-    text = label() if callable(label) else ""
-    return f"{type(thing).__name__}{'(' + repr(text[:20]) + ')' if isinstance(text, str) and text else ''}"
+    text = label() if callable(label) and widget is not None else ""
+    name = repr(text[:24]) if isinstance(text, str) and text else thing.objectName()
+    rect = _item_rect(item)
+    parent = thing.parentWidget() if widget is not None else layout.parentWidget()
+    where = f"{rect.x()},{rect.y()} {rect.width()}x{rect.height()}" if rect is not None else "?"
+    return f"{type(thing).__name__}({name}) at {where} in {type(parent).__name__}"
 
 
 def overlapping_siblings(root: QWidget) -> list[tuple[str, str]]:
