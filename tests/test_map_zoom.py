@@ -3,13 +3,13 @@ marks the tile it came from, follows new values, and works from the keyboard."""
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import QEvent, QPointF, Qt
-from PyQt6.QtGui import QMouseEvent
+from PyQt6.QtCore import Qt
 from PyQt6.QtTest import QTest
 
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from convviz.training.events import Probe
+from map_zoom_drive import click_pixel, hover_cell
 from convviz.ui.map_zoom import MapZoom, fit_scale
 from convviz.ui.training.activations_panel import ActivationsPanel
 from convviz.ui.training.filters_panel import FiltersPanel
@@ -24,27 +24,6 @@ def probe(step=0, seed=0):
                               ("pool1", rng.random((13, 13, 6), np.float32)),
                               ("dense", rng.random(40).astype(np.float32))),
                  probabilities=np.full(10, 0.1))
-
-
-def click_pixel(qtbot, view, item, row, col, double=False):
-    """A real mouse click on pixel (row, col) of an image item inside a pyqtgraph view."""
-    def under_cursor():  # the layout settles after the first paint
-        scene_pos = item.mapToScene(QPointF(col + 0.5, row + 0.5))
-        return item in view.scene().items(scene_pos), view.mapFromScene(scene_pos)
-
-    qtbot.waitUntil(lambda: under_cursor()[0], timeout=5000)
-    click = QTest.mouseDClick if double else QTest.mouseClick
-    click(view.viewport(), Qt.MouseButton.LeftButton, pos=under_cursor()[1])
-
-
-def hover_cell(qtbot, zoom, row, col):
-    """Move the mouse over cell (row, col) of the enlarged map."""
-    canvas = zoom.canvas
-    point = QPointF(canvas.cell_rect(row, col).center())
-    move = QMouseEvent(QEvent.Type.MouseMove, point, canvas.mapToGlobal(point), Qt.MouseButton.NoButton,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(canvas, move)  # QTest.mouseMove only moves the cursor on the offscreen platform
-    qtbot.waitUntil(lambda: zoom.canvas.cursor == (row, col), timeout=2000)
 
 
 @pytest.fixture

@@ -135,6 +135,7 @@ class MapCanvas(QWidget):
         cell = self.cell_at(event.position().toPoint())
         if cell is not None and event.button() == Qt.MouseButton.LeftButton:
             self.cursor = cell
+            self.hovered.emit(*cell)
             self.chosen.emit(*cell)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)

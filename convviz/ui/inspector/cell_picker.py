@@ -46,6 +46,16 @@ class CellPicker(QObject):
         self._tab = tab
         self.field_label = field_label
         self.picked: tuple[int, int, int, int] | None = None
+        self._hint = field_label.text()
+        tab.probabilities.barClicked.connect(self._bar_clicked)
+        tab.modelReady.connect(lambda _info: field_label.setText(self._hint))  # no old model's field stays
+
+    def _bar_clicked(self, index: int) -> None:
+        """A probability bar stands for the output layer's value ``index``: explain that cell."""
+        tab = self._tab
+        if tab.info is not None and tab.inspection is not None:
+            output = tab.info.output_index if tab.info.output_index >= 0 else len(tab.info.layers) - 1
+            tab.pick_cell(output, index, 0, 0)
 
     def pick(self, layer: int, channel: int, row: int, col: int) -> None:
         """Explain cell (row, col) of ``channel`` of ``layer`` (-1: the input)."""

@@ -2,7 +2,9 @@
 
 Only the layers chosen with :meth:`LayerMapsView.show_layers` (one block of a big model) get
 items; the rest cost nothing until chosen. A translucent overlay per layer shows a receptive
-field, and an outlined square marks the picked cell.
+field, and a red ring marks the picked cell. Hovering a cell tells its value; double-click a map
+(or Tab here, choose it with the arrow keys, press Enter) to enlarge it in a
+:class:`~convviz.ui.map_zoom.MapZoom`, where clicking a cell picks it too.
 """
 
 from __future__ import annotations
@@ -11,116 +13,31 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QRectF, pyqtSignal
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QGraphicsRectItem, QWidget
 
-from convviz.core.tiling import grid_shape, strip, tile_maps
+from convviz.ui.inspector.map_layout import MapLayout
+from convviz.ui.inspector.maps_zoom_mixin import MapsZoomMixin
+from convviz.ui.map_zoom import MapZoom
+from convviz.ui.tile_select import TileImage, TileKeys, frame_tile, tile_frame
 
 CELL_WIDTH = 240  # columns: as many of these as the view is wide
 ROW_HEIGHT = 210  # the view grows by a row per COLUMNS layers (it sits in a scroll area)
-GAP = 1
-STRIP = 32  # a vector (Dense, global pooling) is drawn in rows of this many cells
-_FIELD = (255, 170, 0, 120)  # receptive field: amber, see-through
-_PICKED = (220, 30, 30, 230)
 _MARKER = pg.mkPen((220, 30, 30), width=2.5, cosmetic=True)
-
-
-class _ClickableImage(pg.ImageItem):
-    """An ImageItem that reports the pixel clicked."""
-
-    def __init__(self, on_click) -> None:
-        super().__init__()
-        self._on_click = on_click
-
-    def mouseClickEvent(self, event) -> None:  # noqa: N802 (pyqtgraph naming)
-        """Report the clicked pixel as (row, col)."""
-        pos = event.pos()
-        self._on_click(int(np.floor(pos.y())), int(np.floor(pos.x())))
-        event.accept()
-
-
-class _Layout:
-    """How one layer's (H, W, N) maps are tiled, to go from a pixel to (channel, row, col) and back."""
-
-    def __init__(self, shape: tuple, colour: bool = False) -> None:
-        self.colour = colour  # an RGB input drawn as one colour picture; clicks give channel 0
-        self.flat = len(shape) != 3
-        if self.flat:
-            self.size = int(np.prod(shape))
-            self.height, self.width, self.count, self.cols = 1, 1, self.size, min(STRIP, self.size)
-        else:
-            self.height, self.width, self.count = (int(v) for v in shape)
-            self.cols = grid_shape(self.count, aspect=1.5)[1]
-
-    def image(self, activation: np.ndarray) -> np.ndarray:
-        """The layer's output as the one image drawn for it."""
-        if self.flat:
-            return strip(activation, width=STRIP)
-        if self.colour:
-            low, high = float(np.nanmin(activation)), float(np.nanmax(activation))
-            return (activation - low) / (high - low) if high > low else np.zeros_like(activation)
-        if self.count == 1:
-            return np.asarray(activation[:, :, 0], np.float32)
-        return tile_maps(activation, cols=self.cols, gap=GAP)
-
-    def _origin(self, channel: int) -> tuple[int, int]:
-        """Top-left pixel of ``channel``'s tile (of the value, for a vector)."""
-        if self.flat:
-            return divmod(channel, self.cols)
-        tile_row, tile_col = divmod(channel, self.cols)
-        return tile_row * (self.height + GAP), tile_col * (self.width + GAP)
-
-    def locate(self, row: int, col: int) -> tuple[int, int, int] | None:
-        """Return (channel, row, col) of a pixel of the tiled image, None on a gap.
-
-        A vector's value ``i`` comes back as channel ``i`` at (0, 0).
-        """
-        if row < 0 or col < 0:
-            return None
-        if self.flat:
-            index = row * self.cols + col
-            return (index, 0, 0) if col < self.cols and index < self.size else None
-        if self.colour:
-            return (0, row, col) if row < self.height and col < self.width else None
-        tile_row, r = divmod(row, self.height + GAP)
-        tile_col, c = divmod(col, self.width + GAP)
-        channel = tile_row * self.cols + tile_col
-        if r >= self.height or c >= self.width or tile_col >= self.cols or channel >= self.count:
-            return None
-        return channel, r, c
-
-    def marker(self, picked: tuple[int, int, int]) -> QRectF:
-        """The picked cell's square in image pixels, a little larger so the outline frames it."""
-        top, left = self._origin(0 if self.colour else picked[0])
-        if not self.flat:
-            top, left = top + picked[1], left + picked[2]
-        return QRectF(left - 0.15, top - 0.15, 1.3, 1.3)
-
-    def overlay(self, mask: np.ndarray | None, picked: tuple[int, int, int] | None, shape) -> np.ndarray:
-        """RGBA image: ``mask`` (H, W) shown in every channel, ``picked`` (channel, r, c) in red."""
-        rgba = np.zeros((*shape, 4), np.uint8)
-        if self.flat:
-            if picked is not None:
-                rgba[self._origin(picked[0])] = _PICKED
-            return rgba
-        for channel in range(1 if self.colour else self.count):
-            top, left = self._origin(channel)
-            tile = rgba[top : top + self.height, left : left + self.width]
-            if mask is not None:
-                tile[mask] = _FIELD
-            if picked is not None and (picked[0] == channel or self.colour):
-                tile[picked[1], picked[2]] = _PICKED
-        return rgba
+_RING_PENS = [pg.mkPen("w", width=6), pg.mkPen((220, 30, 30), width=3)]  # red on a white halo: seen on any colour
+RING_PX = 22
 
 
 class _Cell:
-    """The items drawing one layer: its maps, the overlay, the picked-cell marker."""
+    """The items drawing one layer: its maps, the overlay, the picked-cell marker and ring, the tile frame."""
 
-    def __init__(self, layout: _Layout, image: pg.ImageItem, overlay: pg.ImageItem, marker) -> None:
+    def __init__(self, layout: MapLayout, image: pg.ImageItem, overlay: pg.ImageItem, marker, ring, frame) -> None:
         self.layout, self.image, self.overlay, self.marker = layout, image, overlay, marker
+        self.ring, self.frame = ring, frame
+        self.levels = (0.0, 1.0)
 
 
-class LayerMapsView(pg.GraphicsLayoutWidget):
+class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
     """The input and the chosen layers' outputs, one titled cell each; ``cellClicked(layer, channel, row, col)``.
 
     ``layer`` is -1 for the input, else the layer's index in the model.
@@ -138,6 +55,13 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         self._picked = None
         self.shown: list[int] = []
         self.columns = 3
+        self.selected: tuple[int, int] | None = None  # the framed map: (layer, channel)
+        self.zoom = MapZoom(self, "Click a cell, or press Enter, to explain it.")
+        self.zoom.cellChosen.connect(self._zoom_chosen)
+        self.zoom.stepped.connect(lambda step: self._move(step, 0))
+        self.zoom.closed.connect(self.setFocus)
+        TileKeys(self, self._move, self.enlarge, focused=self._focused, escape=self.zoom.hide)
+        self.setToolTip("Click a cell to explain it; double-click a map (or Enter) to enlarge it.")
         self.addLabel("The feature maps appear here once there is a model:<br>train one in "
                       "the Training tab, or load a .keras file.", size="11pt", color="#667")
 
@@ -145,7 +69,8 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         """Know the input and every layer (``layers``: LayerView objects); nothing is drawn yet."""
         self._entries = [("input", "Input", tuple(input_shape))] + [
             (view.name, view.kind, tuple(view.output_shape)) for view in layers]
-        self._data, self._masks, self._picked = None, {}, None
+        self._data, self._masks, self._picked, self.selected = None, {}, None, None
+        self.zoom.hide()
         self.show_layers([])  # the overview chooses what to draw
 
     @property
@@ -175,8 +100,9 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
                       row=0, col=0, size="8pt", color="#222")
         box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
         box.setDefaultPadding(0.02)
-        image = _ClickableImage(lambda r, c: self._clicked(layer, r, c))
-        layout = _Layout(shape, colour=layer < 0 and shape[-1] == 3)
+        image = TileImage(lambda r, c, double: self._clicked(layer, r, c, double),
+                          lambda r, c: self._describe(layer, r, c))
+        layout = MapLayout(shape, colour=layer < 0 and shape[-1] == 3)
         if not layout.colour:
             image.setColorMap(pg.colormap.get("CET-L1") if layer < 0 else pg.colormap.get("viridis"))
         overlay = pg.ImageItem()
@@ -186,9 +112,15 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
         marker.setPen(_MARKER)
         marker.setZValue(20)
         marker.setVisible(False)
-        for item in (image, overlay, marker):
+        ring = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
+        ring.setZValue(25)
+        ring.setAcceptedMouseButtons(ring.acceptedMouseButtons().NoButton)
+        frame = tile_frame()
+        for item in (image, overlay, marker, ring, frame):
             box.addItem(item)
-        return _Cell(layout, image, overlay, marker)
+        if self.selected is not None and self.selected[0] == layer:
+            frame_tile(frame, layout.tile_rect(self.selected[1]))
+        return _Cell(layout, image, overlay, marker, ring, frame)
 
     def set_activations(self, image: np.ndarray, activations: list, picture: np.ndarray | None = None) -> None:
         """Keep the input and every layer's output; draw those on show (each with its own colour range).
@@ -206,7 +138,10 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
             low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
             if cell.layout.colour:
                 low, high = 0.0, 1.0
-            cell.image.setImage(tiled, levels=(low, high if high > low else low + 1e-6))
+            cell.levels = (low, high if high > low else low + 1e-6)
+            cell.image.setImage(tiled, levels=cell.levels)
+        if self.zoom.isVisible() and self.selected is not None:
+            self.zoom.update_map(*self._zoom_values())
 
     def image_of(self, layer: int) -> np.ndarray | None:
         """The tiled image on show for ``layer`` (-1: the input), None when it is not on show."""
@@ -248,14 +183,33 @@ class LayerMapsView(pg.GraphicsLayoutWidget):
             cell.overlay.setImage(cell.layout.overlay(self._masks.get(layer), mine, cell.image.image.shape[:2]),
                                   levels=(0, 255))
             cell.marker.setVisible(mine is not None)
+            cell.ring.clear()
             if mine is not None:
                 cell.marker.setRect(cell.layout.marker(mine))
+                centre = cell.layout.marker(mine).center()
+                cell.ring.setData(x=[centre.x()] * 2, y=[centre.y()] * 2, size=RING_PX, pen=_RING_PENS)
+        self._mark_zoom()
 
     def clear_field(self) -> None:
         """Remove every overlay."""
         self.show_field({}, None)
 
-    def _clicked(self, layer: int, row: int, col: int) -> None:
+    def ring_of(self, layer: int):
+        """The picked-cell ring's centre (image pixels) on ``layer``, None when it is not there."""
+        cell = self._cells.get(layer)
+        points = None if cell is None else cell.ring.points()
+        return None if points is None or not len(points) else points[0].pos()
+
+    def frame_of(self, layer: int) -> QGraphicsRectItem | None:
+        """The selection frame of ``layer``'s cell (visible around the selected map), None when not on show."""
+        cell = self._cells.get(layer)
+        return None if cell is None else cell.frame
+
+    def _clicked(self, layer: int, row: int, col: int, double: bool = False) -> None:
         located = self._cells[layer].layout.locate(row, col)
-        if located is not None:
-            self.cellClicked.emit(layer, *located)
+        if located is None:
+            return
+        self.select(layer, located[0])
+        self.cellClicked.emit(layer, *located)
+        if double:
+            self.enlarge()

@@ -1,10 +1,17 @@
-"""The class probabilities of one prediction as a bar chart, the winner highlighted."""
+"""The class probabilities of one prediction as a bar chart, the winner highlighted.
+
+Hovering a bar tells its class and probability; clicking it emits ``barClicked(class)`` (the
+inspector explains that output cell).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QWidget
+
+from convviz.core.gate import safe_name
 
 _BAR = (120, 144, 176)
 _WINNER = (33, 111, 219)
@@ -14,7 +21,9 @@ MAX_NAMED = 20
 
 
 class ProbabilityView(pg.PlotWidget):
-    """Ten (or N) bars, one per class, updated in place."""
+    """Ten (or N) bars, one per class, updated in place; ``barClicked(class index)``."""
+
+    barClicked = pyqtSignal(int)
 
     def __init__(self, num_classes: int = 10, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, background="w")
@@ -27,11 +36,33 @@ class ProbabilityView(pg.PlotWidget):
         self._bars: pg.BarGraphItem | None = None
         self._labels: list[pg.TextItem] = []
         self.probabilities = np.zeros(num_classes)
+        self.names: list[str] = []
         self.set_classes([str(i) for i in range(num_classes)])
+        self.setToolTip("The probability of each class; hover a bar to read it, click it to explain that output.")
+        self.scene().sigMouseMoved.connect(self._hovered)
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    def bar_at(self, scene_pos) -> int | None:
+        """The class whose bar is under ``scene_pos`` (a scene point), None between or beside the bars."""
+        x = self.getPlotItem().vb.mapSceneToView(scene_pos).x()
+        index = int(round(x))
+        return index if 0 <= index < self.probabilities.size and abs(x - index) <= 0.4 else None
+
+    def _hovered(self, scene_pos) -> None:
+        index = self.bar_at(scene_pos)
+        if index is not None:
+            self.setToolTip(f"Class {index} ({safe_name(self.names[index])}): probability "
+                            f"{self.probabilities[index]:.1%}. Click to explain it.")
+
+    def _clicked(self, event) -> None:
+        index = self.bar_at(event.scenePos())
+        if index is not None:
+            self.barClicked.emit(index)
 
     def set_classes(self, names: list[str]) -> None:
         """Name the classes (x axis ticks) and reset the bars to zero."""
         count = len(names)
+        self.names = list(names)
         self.probabilities = np.zeros(count)
         if self._bars is not None:
             self.removeItem(self._bars)
