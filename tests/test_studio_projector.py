@@ -202,13 +202,16 @@ def test_the_maps_background_follows_the_dark_theme(qtbot, restored_app):
     assert corner.lightness() < 128  # no white box glaring around the cells on a projector
 
 
-@pytest.mark.parametrize("size, zoom", [((1000, 700), 1.0), ((1024, 768), 1.0), ((1024, 768), 1.5)])
-def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbot, restored_app, size, zoom):
+@pytest.mark.parametrize("size, zoom, kind", [((1000, 700), 1.0, "conv"), ((1024, 768), 1.0, "conv"),
+                                              ((1024, 768), 1.5, "conv"), ((1024, 768), 1.5, "separable"),
+                                              ((1024, 768), 1.5, "transposed")])
+def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbot, restored_app, size, zoom, kind):
     from window_fit_checks import overlapping_siblings, sideways_range, squeezed_widgets
 
     window = _window(qtbot, size)
     window.zoom.set_factor(zoom)
     studio = window.studio
+    studio.state.update(kind=kind)
 
     def fits() -> bool:
         return (sideways_range(window) == 0 and studio.width() == window.centralWidget().viewport().width()

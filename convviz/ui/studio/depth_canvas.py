@@ -64,6 +64,7 @@ class DepthCanvas(QWidget):
         self.kind_label.setWordWrap(True)  # a long explanation wraps rather than widening the window
         self.step_label = QLabel()
         self.step_label.setFont(semibold())
+        self.step_label.setWordWrap(True)  # a long step line wraps rather than widening the window (zoomed)
         self.filter_spin = QSpinBox()
         self.filter_spin.setPrefix("filter ")
         self.filter_spin.setToolTip("Jump to this filter (output channel), at the same position.")

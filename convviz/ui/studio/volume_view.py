@@ -61,7 +61,7 @@ class VolumeView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(120, 80)
+        self.setMinimumSize(100, 80)  # four side by side fit a 1024 px window at 150% zoom
         self.maps = np.zeros((0, 1, 1))
         self.names: tuple = ()
         self.pads = ((0, 0), (0, 0))
