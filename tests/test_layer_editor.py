@@ -95,7 +95,7 @@ def test_add_remove_and_reorder_change_the_stack(qtbot, editor):
     editor.setting(2, "size").setValue(10)  # already ends in Dense(10, softmax): used as it is
     assert editor.head == () and editor.table.rowCount() == 3
 
-    [action] = [action for action in editor.preset_menu.actions() if action.text() == "seed-literal"]
+    [action] = [action for action in editor.preset_menu.actions() if action.text() == MODEL_PRESETS["seed-literal"].title]
     action.trigger()
     assert editor.specs() == MODEL_PRESETS["seed-literal"].specs
     assert editor.total_params == preset_param_count("seed-literal")
@@ -105,7 +105,7 @@ def test_add_remove_and_reorder_change_the_stack(qtbot, editor):
 def test_start_from_each_preset_gives_the_layers_the_preset_is_built_from(editor):
     editor.set_input((32, 32, 3), 5)
     for name in MODEL_PRESETS:
-        [action] = [action for action in editor.preset_menu.actions() if action.text() == name]
+        [action] = [action for action in editor.preset_menu.actions() if action.text() == MODEL_PRESETS[name].title]
         action.trigger()
         assert editor.specs() + editor.head == preset_specs(name, 5)
         assert editor.total_params == preset_param_count(name, (32, 32, 3), 5)
@@ -173,9 +173,10 @@ def test_shapes_and_params_equal_what_keras_builds(editor):
 
 def test_an_impossible_stack_is_explained_and_cannot_train(qtbot, tab):
     controls, editor = tab.controls, tab.layer_editor
-    assert not controls.is_custom() and "use this stack" in editor.hint.text()
-    editor.hint.linkActivated.emit("use")  # the hint's link chooses the custom model
-    assert controls.is_custom() and tab.panels.currentWidget() is editor and editor.hint.text() == ""
+    assert not controls.is_custom() and editor.use_button.isVisibleTo(editor)
+    editor.use_button.click()  # "Use for training" chooses the custom model
+    assert controls.is_custom() and tab.panels.currentWidget() is editor
+    assert not editor.use_button.isVisibleTo(editor)
     assert controls.params.text() == f"<b>{preset_param_count('seed'):,} parameters</b>"
     conv3 = _kinds(editor).index("Conv2D", 3)
     editor.setting(conv3, "kernel").setValue(7)  # the seed's last convolution sees a 5x5 map

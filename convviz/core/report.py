@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from convviz.atomic import atomic_write
+from convviz.core.model_titles import model_title
 from convviz.core.runs.reader import RunReader
 from convviz.core.tiling import as_maps, grid_shape, tile_maps
 
@@ -64,6 +65,8 @@ def _header(draw, run: RunReader, fonts) -> None:
         status = "running (or killed)"
     finished = run.of_type("Finished")
     parts = [f"source: {info.get('source') or '?'}", f"status: {status}", f"started {info.get('created')}"]
+    if run.config.get("model"):
+        parts.insert(0, f"model: {model_title(str(run.config['model']))}")
     if finished and not math.isnan(finished[-1].test_accuracy):
         parts.append(f"test accuracy {finished[-1].test_accuracy:.2%} (loss {finished[-1].test_loss:.4f})")
     epochs = run.of_type("EpochEnd")
@@ -166,7 +169,7 @@ def _summary(draw, box, summary, fonts) -> None:
         draw.text((left, y), f"... and {len(rows) - room} more layers", font=fonts[14], fill=FAINT)
         y += 20
     draw.line([(left, y + 4), (right, y + 4)], fill=GRID)
-    draw.text((left, y + 10), f"{summary.name}: {summary.total_params:,} parameters "
+    draw.text((left, y + 10), f"{model_title(summary.name)}: {summary.total_params:,} parameters "
               f"({summary.trainable_params:,} trainable)", font=fonts[16], fill=INK)
 
 

@@ -1,9 +1,10 @@
 """The CNNs of the training lab, each described once as a tuple of layer specs.
 
-``seed`` is the classic Keras MNIST convnet (three convolutions, two of them followed by
-max pooling, then two dense layers: 93,322 parameters). ``seed-literal`` is the stack the
-tutorial's code actually prints: the same layers without the pooling; see
-:data:`MODEL_PRESETS` for why that one has 2 million weights.
+``seed`` ("Tutorial CNN (with pooling)") is the classic Keras MNIST convnet (three convolutions,
+two of them followed by max pooling, then two dense layers: 93,322 parameters). ``seed-literal``
+("Tutorial code as printed (no pooling)") is the stack the tutorial's code actually prints: the
+same layers without the pooling; see :data:`MODEL_PRESETS` for why that one has 2 million
+weights. The keys are for the CLI and files; people read :attr:`ModelPreset.title`.
 
 A preset is a tuple of :class:`~convviz.arithmetic.layer_stack.LayerSpec`. The arithmetic
 engine reads it for shapes, parameter counts and fit checks (no TensorFlow); the layer editor
@@ -18,6 +19,7 @@ from numbers import Integral
 from typing import Sequence
 
 from convviz.arithmetic.layer_stack import LayerSpec, stack_rows
+from convviz.core.model_titles import PRESET_TITLES
 from convviz.training.errors import ModelFitError
 
 __all__ = ["ModelFitError", "ModelPreset", "MODEL_PRESETS", "CUSTOM", "build_model",
@@ -43,12 +45,17 @@ _LAYER_TEXT = {"Conv2D": "Conv {filters}", "MaxPooling2D": "MaxPool", "AveragePo
 
 @dataclass(frozen=True)
 class ModelPreset:
-    """A named architecture: its layers (the softmax head is added when it is built) and a note
-    on what to look at in it."""
+    """A named architecture: its layers (the softmax head is added when it is built), a note
+    on what to look at in it and the ``title`` people read (``name`` is the CLI's key)."""
 
     name: str
     specs: tuple[LayerSpec, ...]
     note: str
+    title: str = ""
+
+    def __post_init__(self):
+        if not self.title:
+            object.__setattr__(self, "title", PRESET_TITLES.get(self.name, self.name))
 
     @property
     def description(self) -> str:

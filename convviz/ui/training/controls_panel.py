@@ -24,9 +24,21 @@ from PyQt6.QtWidgets import (
 from convviz.training.loaded_models import shape_text
 from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count
 from convviz.training.training_config import LOADED
+from convviz.ui.training.seed_control import SeedControl
 
 MNIST_AUTO = "mnist"
 
+
+
+def save_blocker(state: str, has_model: bool, custom_error: str) -> str:
+    """Why Save model… cannot be pressed now, in one sentence ("" when it can)."""
+    if state != "idle":
+        return "Wait until the run or file job ends to save the model"
+    if not has_model:
+        return "Nothing to save yet: train a model or load one first"
+    if custom_error:
+        return f"The custom layers cannot be built, so there is no model to save: {custom_error}"
+    return ""
 
 
 def _label(text: str) -> QLabel:
@@ -56,8 +68,15 @@ class TrainingControls(QGroupBox):
         self.epochs = QSpinBox(minimum=1, maximum=100, value=5)
         self.batch_size = QSpinBox(minimum=1, maximum=4096, value=64)
         self.learning_rate = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1.0, singleStep=1e-4, value=1e-3)
+        self.seed = SeedControl()
+        for widget, tip in ((self.preset, "The network to train: a ready-made model, your own layers or a loaded file"),
+                            (self.epochs, "How many times training goes through all the training images"),
+                            (self.batch_size, "How many images each weight update averages over"),
+                            (self.learning_rate, "How big a step each weight update takes")):
+            widget.setToolTip(tip)
 
         model_form = QFormLayout()
+        model_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long model names: combo below
         model_form.addRow(_label("Data"), data_row)
         model_form.addRow(_label("Model"), self.preset)
         model_form.addRow(_label(""), self.params)
@@ -67,6 +86,7 @@ class TrainingControls(QGroupBox):
         run_form.addRow(_label("Epochs"), self.epochs)
         run_form.addRow(_label("Batch size"), self.batch_size)
         run_form.addRow(_label("Learning rate"), self.learning_rate)
+        run_form.addRow(_label("Seed"), self.seed)
 
         self.run_button = QPushButton("Train")
         self.run_button.setDefault(True)
@@ -77,6 +97,8 @@ class TrainingControls(QGroupBox):
         self.stop_button.clicked.connect(self.stop_clicked)
         self.save_button.clicked.connect(self.save_clicked)
         self.load_button.clicked.connect(self.load_clicked)
+        self.stop_button.setToolTip("End the run after the current batch; the test set is still scored")
+        self.load_button.setToolTip("Load a .keras model file to look at, test or train further")
         buttons = QGridLayout()
         buttons.addWidget(self.run_button, 0, 0)
         buttons.addWidget(self.stop_button, 0, 1)
@@ -85,9 +107,9 @@ class TrainingControls(QGroupBox):
 
         layout = QVBoxLayout(self)
         layout.addLayout(model_form)
-        layout.addWidget(self.note)
         layout.addLayout(run_form)
         layout.addLayout(buttons)
+        layout.addWidget(self.note)  # below the buttons: a longer or shorter note never moves Train
         self.state = ""
         self.has_model = False
         self.custom_layers: tuple = ()  # the layer editor's stack, trained when the model is "custom"
@@ -96,6 +118,14 @@ class TrainingControls(QGroupBox):
         self.loaded: dict | None = None  # the loaded .keras model offered as "loaded: <name>"
         self._show_preset()
         self.set_state("idle")
+        for first, second in zip(self.inputs(), self.inputs()[1:]):  # top to bottom, left to right
+            QWidget.setTabOrder(first, second)
+
+    def inputs(self) -> list[QWidget]:
+        """Every control of the panel in Tab order."""
+        return [self.data, self.open_data, self.preset, self.weights, self.epochs, self.batch_size,
+                self.learning_rate, self.seed.spin, self.seed.random, self.run_button, self.stop_button,
+                self.save_button, self.load_button]
 
     def _build_data_row(self) -> QHBoxLayout:
         self.data = QComboBox()
@@ -120,7 +150,7 @@ class TrainingControls(QGroupBox):
     def _build_model_choice(self) -> None:
         self.preset = QComboBox()
         for name, preset in MODEL_PRESETS.items():
-            self.preset.addItem(name, name)
+            self.preset.addItem(preset.title, name)
             self.preset.setItemData(self.preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
         self.preset.addItem("custom (layer editor)", CUSTOM)
         self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
@@ -190,6 +220,7 @@ class TrainingControls(QGroupBox):
             "epochs": self.epochs.value(),
             "batch_size": self.batch_size.value(),
             "learning_rate": self.learning_rate.value(),
+            "seed": self.seed.seed_for_run(),
         }
         if self.is_custom():
             if self.custom_error:
@@ -207,16 +238,24 @@ class TrainingControls(QGroupBox):
         self.run_button.setText({"running": "Pause", "paused": "Resume"}.get(state, "Train"))
         blocked = idle and self.is_custom() and bool(self.custom_error)  # an impossible stack cannot train
         self.run_button.setEnabled(state in ("idle", "running", "paused") and not blocked)
-        self.run_button.setToolTip(f"Fix the layers first: {self.custom_error}" if blocked else "")
+        self.run_button.setToolTip(f"Fix the layers first: {self.custom_error}" if blocked else {
+            "running": "Hold the run after the current batch", "paused": "Go on with the paused run"}.get(
+            state, "Start training the chosen model with these settings"))
         self.stop_button.setEnabled(state in ("running", "paused"))
-        self.save_button.setEnabled(idle and self.has_model)
+        why_not = save_blocker(state, self.has_model, self.custom_error if self.is_custom() else "")
+        self.save_button.setEnabled(not why_not)
+        self.save_button.setToolTip(why_not or "Save the trained or loaded model as a .keras file")
         self.load_button.setEnabled(idle)
         for widget in (self.data, self.open_data, self.preset, self.weights, self.epochs, self.batch_size,
-                       self.learning_rate):
+                       self.learning_rate, self.seed):
             widget.setEnabled(idle)
         self.state_changed.emit(state)
 
     def _show_preset(self) -> None:
+        self._show_model()
+        self._fit_note()
+
+    def _show_model(self) -> None:
         name = self.preset.currentData()
         if self.state:  # Train depends on whether the custom stack can be built
             self.set_state(self.state)
@@ -234,6 +273,14 @@ class TrainingControls(QGroupBox):
         preset = MODEL_PRESETS[name]
         self.params.setText(f"<b>{preset_param_count(name):,} parameters</b>")
         self.note.setText(f"{preset.description}.<br>{preset.note}")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Keep the whole note readable at this width (the box's layout asks at another width)."""
+        super().resizeEvent(event)
+        self._fit_note()
+
+    def _fit_note(self) -> None:
+        self.note.setMinimumHeight(self.note.heightForWidth(max(self.note.width(), 1)))
 
     def _show_loaded(self) -> None:
         loaded = {key: html.escape(str(value)) for key, value in self.loaded.items()}

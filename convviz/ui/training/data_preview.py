@@ -9,7 +9,8 @@ from PyQt6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from convviz.training.events import DataReady
 
-CELL_PIXELS = 64
+CELL_PIXELS = 56  # MNIST's 28 pixels exactly doubled
+SHAPE_LINES = 6  # x_train, y_train, x_val, y_val, x_test, y_test
 
 
 def shapes_text(shapes: dict[str, tuple]) -> str:
@@ -47,12 +48,16 @@ class DataPreview(QGroupBox):
             grid.addWidget(caption, 2 * row + 1, col)
             self.cells.append(cell)
             self.captions.append(caption)
-        self.shapes = QLabel("The first nine training images appear here.")
-        self.shapes.setWordWrap(True)
+        self.shapes = QLabel("The first nine training\nimages appear here.")
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(8.5)
         self.shapes.setFont(font)
+        # Room for the six shape lines from the start, without word wrap: a wrapping label asks for
+        # its height too late and squeezed the images onto their captions; the box never grows.
+        self.shapes.setMinimumHeight(SHAPE_LINES * self.shapes.fontMetrics().lineSpacing() + 2)
+        self.shapes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.shapes.setToolTip("The shapes of the arrays the run trains and tests on")
         self.shapes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setFixedWidth(262)
         layout = QVBoxLayout(self)

@@ -11,30 +11,24 @@ import html
 
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
-from PyQt6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QTableWidget,
-    QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
-)
+from PyQt6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from convviz.arithmetic.layer_stack import LAYER_KINDS, LayerRow, LayerSpec, stack_rows
-from convviz.training.models import MODEL_PRESETS, custom_specs
+from convviz.arithmetic.layer_stack import LayerRow, LayerSpec
+from convviz.training.models import MODEL_PRESETS
+from convviz.training.stack_check import check_stack
+from convviz.ui.training.layer_editor_buttons import build_buttons, head_text
+from convviz.ui.training.layer_history import SpecHistory, is_history_key
 from convviz.ui.training.layer_row_editor import SETTING_KEYS, LayerRowEditor, default_spec
+from convviz.ui.training.layer_table import HEADERS, KIND_COL, OUTPUT_COL, PARAMS_COL, build_table, chain_tab_order
 from convviz.ui.training.summary_table import keras_shape
 
-HEADERS = ("Layer", "Filters/units/rate", "Kernel / pool", "Stride", "Padding", "Dilation",
-           "Activation", "Output shape", "Param #")
-KIND_COL, OUTPUT_COL, PARAMS_COL = 0, 7, 8
+__all__ = ["DEFAULT_INPUT", "FAULT_MARK", "HEADERS", "KIND_COL", "OUTPUT_COL", "PARAMS_COL", "LayerEditor"]
+
 FAULT_MARK = "✗ see below"  # the output cell of the row at fault; the message is under the table
 DEFAULT_INPUT = ((28, 28, 1), 10)  # MNIST until the data says otherwise
 _FAULT = QColor("#fde2e1")  # the row at fault, as the message bar shows errors
 _FAULT_TEXT = QColor("#a11d16")
 _HEAD_TEXT = QColor("#888888")
-
-
-def _head_text(spec: LayerSpec) -> str:
-    if spec.kind == "Dense":
-        return f"added automatically: Dense({spec.units}, {spec.activation})"
-    return f"added automatically: {spec.kind}"
 
 
 class LayerEditor(QWidget):
@@ -46,46 +40,19 @@ class LayerEditor(QWidget):
     """
 
     changed = pyqtSignal()
-    use_requested = pyqtSignal()  # the hint's "use this stack" link was clicked
+    use_requested = pyqtSignal()  # "Use for training" was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = self._build_table()
-        self.add_button = QToolButton()
-        self.add_button.setText("Add layer ▾")
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.add_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
-        self.add_menu = QMenu(self.add_button)
-        for kind in LAYER_KINDS:
-            self.add_menu.addAction(kind, lambda kind=kind: self.add_layer(kind))
-        self.add_button.setMenu(self.add_menu)
-        self.remove_button = QPushButton("Remove")
-        self.up_button = QPushButton("Up")
-        self.down_button = QPushButton("Down")
-        self.remove_button.clicked.connect(lambda: self.remove_layer(self.table.currentRow()))
-        self.up_button.clicked.connect(lambda: self.move_layer(self.table.currentRow(), -1))
-        self.down_button.clicked.connect(lambda: self.move_layer(self.table.currentRow(), 1))
-        self.preset_button = QToolButton()
-        self.preset_button.setText("Start from preset ▾")
-        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.preset_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
-        self.preset_menu = QMenu(self.preset_button)
-        for name, preset in MODEL_PRESETS.items():
-            action = self.preset_menu.addAction(name, lambda name=name: self.load_preset(name))
-            action.setToolTip(preset.description)
-        self.preset_button.setMenu(self.preset_menu)
-        self.hint = QLabel()
-        self.hint.linkActivated.connect(lambda _: self.use_requested.emit())
-        buttons = QHBoxLayout()
-        for widget in (self.add_button, self.remove_button, self.up_button, self.down_button, self.preset_button):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        buttons.addWidget(self.hint)
+        self.table = build_table()
+        self.history = SpecHistory()
+        buttons = build_buttons(self)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.totals = QLabel()
+        self.totals.setWordWrap(True)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -98,6 +65,8 @@ class LayerEditor(QWidget):
         self._input_note = ""
         self._specs: list[LayerSpec] = []
         self._editors: list[LayerRowEditor] = []
+        self._merge: object = None  # (row, setting) of the edit being recorded, for the history
+        self._restoring = False
         self.rows: list[LayerRow] = []  # one per layer up to the first that cannot be built
         self.head: tuple[LayerSpec, ...] = ()  # layers the head rule appends
         self.head_rows: list[LayerRow] = []
@@ -106,21 +75,6 @@ class LayerEditor(QWidget):
         self.total_params: int | None = None
         self.set_active(True)
         self.set_specs(MODEL_PRESETS["seed"].specs)
-
-    @staticmethod
-    def _build_table() -> QTableWidget:
-        table = QTableWidget(0, len(HEADERS))
-        table.setHorizontalHeaderLabels(HEADERS)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setDefaultSectionSize(28)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col in (KIND_COL, 1, OUTPUT_COL):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        table.setToolTip("Row numbers are the layer numbers the messages use")
-        return table
 
     # -- the stack ------------------------------------------------------------------------------
 
@@ -173,8 +127,26 @@ class LayerEditor(QWidget):
 
     def set_active(self, active: bool) -> None:
         """Say whether Train uses this stack (the Model choice is "custom")."""
-        self.hint.setText("" if active else "Not used for training now: "
-                          "<a href='use'>use this stack</a> (Model: custom)")
+        self.use_button.setVisible(not active)
+
+    def undo(self) -> None:
+        """Take back the last change to the layers (the stack as it was before it)."""
+        self._restore(self.history.undo())
+
+    def redo(self) -> None:
+        """Make the change the last undo took back again."""
+        self._restore(self.history.redo())
+
+    def _restore(self, specs: tuple | None) -> None:
+        if specs is None:
+            return
+        row = self.table.currentRow()
+        self._restoring = True
+        try:
+            self.set_specs(specs, min(row, len(specs) - 1) if row >= 0 else None)
+        finally:
+            self._restoring = False
+        self.table.setFocus()  # the edited widget is gone; keep the focus in the editor for Ctrl+Z
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -186,6 +158,7 @@ class LayerEditor(QWidget):
         for old in self._editors:  # their widgets went with the old rows
             old.deleteLater()
         self._editors = []
+        order: list[QWidget] = [*self._buttons, self.table]
         for row, spec in enumerate(self._specs):
             editor = LayerRowEditor(spec, self)
             editor.changed.connect(lambda row=row: self._edited(row))
@@ -199,16 +172,25 @@ class LayerEditor(QWidget):
                     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
                     widget.installEventFilter(self)
                     self.table.setCellWidget(row, col, widget)
+                    order.append(widget)
+        chain_tab_order(order)
         if select is not None and 0 <= select < len(self._specs):
             self.table.selectRow(select)
         self._recompute()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         """Editing a setting selects its row, so Remove/Up/Down act on it; the mouse wheel only
-        changes a setting that has the focus (scrolling the table must not edit it)."""
+        changes a setting that has the focus (scrolling the table must not edit it); Ctrl+Z and
+        Ctrl+Shift+Z undo the layer change, not a spin box's own typing."""
         if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
             return True
+        if is_history_key(event):
+            if event.type() == QEvent.Type.KeyPress:  # the shortcut did not fire (no shortcut map)
+                return False
+            event.ignore()  # not the spin box's: the editor's undo shortcut takes it
+            return True
         if event.type() == QEvent.Type.FocusIn:
+            self.history.end_merge()
             for row, editor in enumerate(self._editors):
                 if watched in editor.widgets.values():
                     self.table.selectRow(row)
@@ -216,31 +198,17 @@ class LayerEditor(QWidget):
 
     def _edited(self, row: int) -> None:
         self._specs[row] = self._editors[row].spec()
-        self._recompute()
+        self._merge = (row, self._editors[row].last_key)  # keystrokes in one setting are one step
+        try:
+            self._recompute()
+        finally:
+            self._merge = None
 
     def _check(self) -> None:
         """Fill rows, head, error and total from the engine."""
-        self.rows, self.head, self.head_rows = [], (), []
-        self.error, self.error_row, self.total_params = "", None, None
-        try:
-            self.rows = stack_rows(self._specs, self.input_shape)
-        except ValueError as exc:
-            self.error = str(exc)
-            for end in range(1, len(self._specs) + 1):  # the first prefix that fails is the fault
-                try:
-                    self.rows = stack_rows(self._specs[:end], self.input_shape)
-                except ValueError:
-                    self.error_row = end - 1
-                    break
-            return
-        try:
-            full = custom_specs(self._specs, self.input_shape, self.num_classes)
-        except ValueError as exc:
-            self.error = str(exc)
-            return
-        self.head = full[len(self._specs):]
-        self.head_rows = stack_rows(full, self.input_shape)[len(self._specs):]
-        self.total_params = sum(row.params for row in [*self.rows, *self.head_rows])
+        result = check_stack(self._specs, self.input_shape, self.num_classes)
+        self.rows, self.head, self.head_rows = result.rows, result.head, result.head_rows
+        self.error, self.error_row, self.total_params = result.error, result.error_row, result.total_params
 
     def _recompute(self) -> None:
         self._check()
@@ -265,10 +233,14 @@ class LayerEditor(QWidget):
             row = count + offset
             self._set_text(row, KIND_COL, spec.kind, grey=True)
             self.table.setSpan(row, 1, 1, len(SETTING_KEYS))
-            self._set_text(row, 1, _head_text(spec), grey=True)
+            self._set_text(row, 1, head_text(spec), grey=True)
             self._set_text(row, OUTPUT_COL, keras_shape(computed.output_shape), grey=True)
             self._set_text(row, PARAMS_COL, f"{computed.params:,}", grey=True, right=True)
         self._show_status()
+        if not self._restoring:
+            self.history.record(self._specs, self._merge)
+        self.undo_action.setEnabled(self.history.can_undo())
+        self.redo_action.setEnabled(self.history.can_redo())
         self.changed.emit()
 
     def _set_text(self, row: int, col: int, text: str, grey: bool = False, right: bool = False) -> None:

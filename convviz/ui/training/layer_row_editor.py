@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 from convviz.arithmetic.layer_stack import LayerSpec
@@ -37,8 +37,26 @@ def _first(value, fallback: int) -> int:
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
+class _SelectOnFocus:
+    """Selects the text when the spin box gets the focus, so typing replaces the value (typing 2
+    into "32" gives 2, not 232), however the focus came (Tab or a click)."""
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Select all, after a click has placed the cursor too."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self.selectAll)
+
+
+class SelectingSpinBox(_SelectOnFocus, QSpinBox):
+    """A whole-number spin box whose text is selected on focus."""
+
+
+class SelectingDoubleSpinBox(_SelectOnFocus, QDoubleSpinBox):
+    """A decimal spin box whose text is selected on focus (the dropout rate)."""
+
+
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
-    box = QSpinBox(minimum=low, maximum=high)
+    box = SelectingSpinBox(minimum=low, maximum=high)
     box.setValue(value)
     box.setToolTip(tip)
     return box
@@ -71,13 +89,18 @@ class LayerRowEditor(QObject):
         for key in _KIND_KEYS[spec.kind]:
             widget = self._make(key, spec, pool)
             signal = widget.currentTextChanged if isinstance(widget, QComboBox) else widget.valueChanged
-            signal.connect(self.changed)
+            signal.connect(lambda _value, key=key: self._changed(key))
             self.widgets[key] = widget
+        self.last_key = ""  # the setting edited last, so an undo step can group its keystrokes
+
+    def _changed(self, key: str) -> None:
+        self.last_key = key
+        self.changed.emit()
 
     @staticmethod
     def _make(key: str, spec: LayerSpec, pool: bool) -> QWidget:
         if key == "size" and spec.kind == "Dropout":
-            box = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.95, singleStep=0.05)
+            box = SelectingDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.95, singleStep=0.05)
             box.setValue(float(spec.rate))
             box.setToolTip("Dropout rate: the share of values set to zero while training")
             return box
@@ -87,10 +110,11 @@ class LayerRowEditor(QObject):
             return _spin(1, 512, int(spec.filters), "Filters: the number of feature maps this layer makes")
         if key == "kernel":
             return _spin(1, 15, _first(spec.kernel, 3),
-                         "Pool window (square)" if pool else "Kernel size (square)")
+                         "Pool window: the side of the square it takes the max or mean over" if pool
+                         else "Kernel size: the side of the square window each filter looks through")
         if key == "stride":
             if pool:
-                box = _spin(0, 8, _first(spec.stride, 0), f"Stride; '{POOL_STRIDE_AUTO}' uses the window")
+                box = _spin(0, 8, _first(spec.stride, 0), f"Stride: how far the window moves; '{POOL_STRIDE_AUTO}' moves it by its own size")
                 box.setSpecialValueText(POOL_STRIDE_AUTO)
                 return box
             return _spin(1, 8, _first(spec.stride, 1), "Stride: how far the kernel moves each step")
@@ -98,7 +122,7 @@ class LayerRowEditor(QObject):
             return _combo(PADDINGS, spec.padding, "valid: no padding; same: pad so stride 1 keeps the size")
         if key == "dilation":
             return _spin(1, 8, _first(spec.dilation, 1), "Dilation: the gap between kernel taps")
-        return _combo(ACTIVATIONS, spec.activation or "linear", "Activation function")
+        return _combo(ACTIVATIONS, spec.activation or "linear", "Activation: the function applied to each output value")
 
     def spec(self) -> LayerSpec:
         """The layer as its widgets now describe it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from convviz.core.model_titles import model_title
 from convviz.training.events import ModelReady
 
 HEADERS = ("Layer (type)", "Output shape", "Param #")
@@ -42,7 +43,7 @@ class ModelSummaryTable(QWidget):
 
     def show_model(self, event: ModelReady) -> None:
         """Fill the table from ``event``."""
-        self.title.setText(f'Model: "{event.name}"')
+        self.title.setText(f'Model: "{model_title(event.name)}"')
         self.table.setRowCount(len(event.layers))
         for row, layer in enumerate(event.layers):
             cells = (f"{layer.name} ({layer.kind})", keras_shape(layer.output_shape), f"{layer.params:,}")

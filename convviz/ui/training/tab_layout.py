@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-LEFT_COLUMN_WIDTH = 330
+LEFT_COLUMN_WIDTH = 300  # leaves the Layers page room for all its columns at 1000 px
 
 
 def arrange(tab) -> QTabWidget:
