@@ -18,6 +18,7 @@ TAB_KEYS = (
     ("Studio (click the maps first)", "← / →", "Step back / forward"),
     ("Studio (click the maps first)", "Home / End", "First / last step"),
     ("Everywhere", "Tab / Shift+Tab", "Move between controls"),
+    ("Training › Layers", "Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo a layer change"),
 )
 
 
