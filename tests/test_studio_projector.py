@@ -206,7 +206,7 @@ def test_the_maps_background_follows_the_dark_theme(qtbot, restored_app):
                                               ((1024, 768), 1.5, "conv"), ((1024, 768), 1.5, "separable"),
                                               ((1024, 768), 1.5, "transposed")])
 def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbot, restored_app, size, zoom, kind):
-    from window_fit_checks import overlapping_siblings, sideways_range, squeezed_widgets
+    from window_fit_checks import cut_off_labels, overlapping_siblings, sideways_range, squeezed_widgets
 
     window = _window(qtbot, size)
     window.zoom.set_factor(zoom)
@@ -215,12 +215,14 @@ def test_the_studio_fits_a_projector_without_sideways_scrolling_or_overlaps(qtbo
 
     def fits() -> bool:
         return (sideways_range(window) == 0 and studio.width() == window.centralWidget().viewport().width()
-                and not overlapping_siblings(studio) and not squeezed_widgets(studio))
+                and not overlapping_siblings(studio) and not squeezed_widgets(studio)
+                and not cut_off_labels(studio.stack.currentWidget()))
 
     try:
         qtbot.waitUntil(fits, timeout=3000)  # the layouts settle over a few event-loop turns
     except Exception:
-        print(sideways_range(window), overlapping_siblings(studio), squeezed_widgets(studio))
+        print(sideways_range(window), overlapping_siblings(studio), squeezed_widgets(studio),
+              cut_off_labels(studio.stack.currentWidget()))
         raise
     viewport = studio.controls.parentWidget()
     assert studio.controls.width() <= viewport.width()  # the settings scroll down, never sideways

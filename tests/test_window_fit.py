@@ -13,10 +13,8 @@ from window_fit_checks import overlapping_siblings, sideways_range
 SIZES = [(1000, 700), (1024, 768)]
 TABS = ["studio", "training", "inspector"]
 # Tabs failing for a known reason in files this check does not own: tab -> what overlaps (xfail, not strict).
-KNOWN_OVERLAPS = {
-    "training": "DataPreview (convviz/ui/training/data_preview.py): each fixed 64x64 sample image overlaps "
-                "the caption under it by 1 px at 1000x700 and 1024x768 (its grid rows get 63 px)",
-}
+# (Training's DataPreview images overlapped their captions by 1 px until a472510.)
+KNOWN_OVERLAPS: dict[str, str] = {}
 
 
 @pytest.fixture

@@ -66,3 +66,13 @@ def sideways_range(window) -> int:
     """How far the window's central scroll area scrolls sideways (0: everything fits its width)."""
     central = window.centralWidget()
     return central.horizontalScrollBar().maximum() if isinstance(central, QScrollArea) else 0
+
+
+def cut_off_labels(root: QWidget) -> list[str]:
+    """Visible word-wrapping labels under ``root`` shorter than their wrapped text (lines cut off)."""
+    from PyQt6.QtWidgets import QLabel
+
+    return [f"{label.text()[:30]!r} {label.height()} < {label.heightForWidth(label.width())}"
+            for label in root.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap() and label.text()
+            and label.height() < label.heightForWidth(label.width())]

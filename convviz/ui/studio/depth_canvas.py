@@ -19,6 +19,7 @@ from convviz.ui.studio.depth_arith import channel_label
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.readable import needs_restyle
+from convviz.ui.studio.full_height import WrappedLabel
 from convviz.ui.studio.studio_canvas import MapPanel, _operator, restyle_canvas, semibold
 from convviz.ui.studio.tile_render import CHANNEL_TINTS
 from convviz.ui.studio.value_format import format_value
@@ -60,11 +61,9 @@ class DepthCanvas(QWidget):
         for widget, stretch in ((self.input_panel, 5), (_operator("∗"), 0), (self.kernel_panel, 2),
                                 (_operator("="), 0), (self.output_panel, 5), (self.overlap_panel, 4)):
             maps.addWidget(widget, stretch)
-        self.kind_label = QLabel()
-        self.kind_label.setWordWrap(True)  # a long explanation wraps rather than widening the window
-        self.step_label = QLabel()
+        self.kind_label = WrappedLabel()  # a long explanation wraps rather than widening the window
+        self.step_label = WrappedLabel()  # so does a long step line (zoomed)
         self.step_label.setFont(semibold())
-        self.step_label.setWordWrap(True)  # a long step line wraps rather than widening the window (zoomed)
         self.filter_spin = QSpinBox()
         self.filter_spin.setPrefix("filter ")
         self.filter_spin.setToolTip("Jump to this filter (output channel), at the same position.")

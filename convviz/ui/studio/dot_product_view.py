@@ -7,6 +7,7 @@ import html
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.readable import ACCENTS, accent, needs_restyle, points, set_point_scale, text_colour
 from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
 from convviz.ui.studio.value_format import format_value
@@ -95,7 +96,7 @@ def dot_product_html(kind: str, step, colours: dict[str, str] | None = None) -> 
     return f"<b>{_lhs(kind, step)}</b> = {body} = <b style='color:{colours['value']}'>{html.escape(result)}</b>"
 
 
-class DotProductView(QLabel):
+class DotProductView(FullHeight, QLabel):
     """A wrapped label showing the arithmetic of the current step."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -16,6 +16,7 @@ from convviz.arithmetic import (
     same_size_notes,
 )
 from convviz.core.studio import StudioResult
+from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.readable import accent, dark_window, needs_restyle, set_point_scale, text_colour
 from convviz.ui.studio.value_format import axis_value
 
@@ -111,7 +112,7 @@ def formula_html(lines: list[tuple[str, str]], styles: dict[str, str] | None = N
     return "".join(rows)
 
 
-class FormulaPanel(QLabel):
+class FormulaPanel(FullHeight, QLabel):
     """Shows :func:`formula_lines` for the current settings."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

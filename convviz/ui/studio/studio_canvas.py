@@ -15,10 +15,17 @@ from convviz.core.studio import StudioResult
 from convviz.core.studio_text import padding_sides, plural
 from convviz.ui.studio.dot_product_view import DotProductView
 from convviz.ui.studio.formula_panel import FormulaPanel
+from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
 from convviz.ui.studio.readable import accent, needs_restyle, set_point_scale, tint
 from convviz.ui.studio.value_format import axes_text, axis_value, format_value
+
+
+class PanelTitle(FullHeight, QLabel):
+    """A centred, wrapping map title: two lines (name and shape, then details) at least, more when it wraps."""
+
+    min_lines = 2
 
 
 class MapPanel(QWidget):
@@ -27,12 +34,10 @@ class MapPanel(QWidget):
     def __init__(self, title: str, grid: GridView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = grid
-        self.title = QLabel(title)
+        self.title = PanelTitle(title)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)  # a long title wraps rather than widening the window (zoomed)
         self.title.setFont(semibold())  # only the weight: the size follows the app font (the zoom)
-        # two lines (name and shape, then details) always fit: no wrapping surprises offscreen
-        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing() + 6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
