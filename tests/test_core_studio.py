@@ -51,3 +51,12 @@ def test_the_pooling_stride_rule_is_one_property_used_everywhere(pool_stride, ef
     assert result.pooled.shape == pool_output_shape(result.output.shape, 3, effective)
     assert f"max pool 3, stride {effective}, valid" in settings_text(settings)
     assert settings_slug(settings).endswith("_maxpool3" if effective == 3 else f"_maxpool3s{effective}")
+
+
+def test_captions_name_kernels_as_people_read_them():
+    from convviz.arithmetic.presets import kernel_preset
+
+    sobel = StudioSettings(kernel=kernel_preset("sobel-x", 3), kernel_preset="sobel-x")
+    assert "kernel 3×3 (Sobel x)" in settings_text(sobel)
+    classic = StudioSettings()
+    assert "(Conv-arithmetic example)" in settings_text(classic) and "(seed)" not in settings_text(classic)

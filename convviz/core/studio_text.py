@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from convviz.arithmetic.presets import KERNEL_PRESETS
 from convviz.core.studio import MNIST_SIZE, StudioSettings
 
 
@@ -82,13 +83,18 @@ def _depth_text(s: StudioSettings) -> str:
     return text + " · "
 
 
+def kernel_title(preset: str) -> str:
+    """A kernel preset as a person reads it: ``Sobel x``, ``Conv-arithmetic example``; edited kernels are ``custom``."""
+    return KERNEL_PRESETS.get(preset, preset).split(" (")[0]
+
+
 def settings_text(settings: StudioSettings) -> str:
     """The settings in words for a caption: ``kernel 3×3 (Sobel x) · stride 2 · padding same · …``."""
     s = settings
     kh, kw = s.kernel.shape[:2]
     padding = s.padding if isinstance(s.padding, str) else f"explicit ({padding_sides(s.padding)})"
     size = f"{kw}" if s.kind == "conv1d" else f"{kh}×{kw}"
-    text = (f"kernel {size} ({s.kernel_preset}) · stride {_axes(s.stride)} · padding {padding} · "
+    text = (f"kernel {size} ({kernel_title(s.kernel_preset)}) · stride {_axes(s.stride)} · padding {padding} · "
             f"dilation {_axes(s.dilation)}")
     if not s.is_classic:
         text = _depth_text(s) + text
