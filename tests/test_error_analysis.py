@@ -112,6 +112,7 @@ def test_a_thread_run_lists_the_test_images_of_each_cell_by_mouse_and_keyboard(q
         assert tab.start_training()
     assert tab.messages.level != "error", tab.messages.text
     data, predicted = _check_every_cell(qtbot, tab, tab.model)
+    assert not os.path.exists(tab.session.predictions_path)  # the scratch file was read, then removed
 
     mistakes = [(t, p) for t in range(10) for p in range(10)
                 if t != p and np.any((data.labels_test == t) & (predicted == p))]
@@ -130,6 +131,15 @@ def test_a_thread_run_lists_the_test_images_of_each_cell_by_mouse_and_keyboard(q
     assert view.title.text().startswith(f"True {true} → predicted {guess}:")
     assert f"true {true} → predicted {guess} ({probabilities[guess]:.2f})" in view.detail.text()
     assert f"{guess}: {probabilities[guess]:.2f}" in view.list.item(0).text()
+
+    fullest = np.unravel_index(tab.results.confusion.argmax(), tab.results.confusion.shape)
+    _click_cell(qtbot, table, *fullest)  # many images: click the third thumbnail for its bars
+    item = view.list.item(2)
+    qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=view.list.visualItemRect(item).center())
+    third = view.shown_indices()[2]
+    probabilities = np.asarray(tab.model.predict(data.x_test[third:third + 1], verbose=0))[0]
+    np.testing.assert_allclose(view.bars.probabilities, probabilities, atol=1e-5)
+    assert view.detail.text().startswith(f"Test image #{third}: true {fullest[0]} → predicted {fullest[1]}")
 
 
 def test_a_process_run_writes_its_predictions_into_the_run_folder(qtbot, training_tab):

@@ -10,12 +10,15 @@ from __future__ import annotations
 import numpy as np
 from PyQt6.QtCore import QSize, Qt
 from PyQt6.QtGui import QIcon, QImage, QPixmap
-from PyQt6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+)
 
 from convviz.core.runs.test_predictions import TestPredictions
 from convviz.ui.inspector.probability_view import ProbabilityView
 
-THUMB_PIXELS = 56
+THUMB_PIXELS = 44
+BARS_WIDTH = 190
 MAX_SHOWN = 400  # thumbnails drawn for one cell; the rest are counted in the title
 HINT = ("Click a cell of the confusion matrix (or move to it with the arrow keys and press Enter) "
         "to see its test images here: a red cell shows the mistakes of that kind.")
@@ -58,22 +61,31 @@ class MisclassifiedView(QWidget):
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setUniformItemSizes(True)
-        self.list.setGridSize(QSize(THUMB_PIXELS + 30, THUMB_PIXELS + 36))
+        self.list.setGridSize(QSize(THUMB_PIXELS + 32, THUMB_PIXELS + 34))
+        self.list.setStyleSheet("font-size: 8pt;")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setMouseTracking(True)
         self.list.setToolTip("The test images of the chosen cell, most confident first; select one "
                              "(or point at it) to see all its class probabilities below.")
         self.bars = ProbabilityView()
-        self.bars.setMinimumHeight(110)
+        self.bars.getAxis("left").showLabel(False)
+        self.bars.setFixedWidth(BARS_WIDTH)
         self.bars.setToolTip("The model's probability for every class, for the selected test image.")
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
+        self.body = QWidget()  # the thumbnails and the bars, hidden until a cell is chosen
+        row = QHBoxLayout(self.body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.list, 1)
+        row.addWidget(self.bars)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.title)
-        layout.addWidget(self.list, 3)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.detail)
-        layout.addWidget(self.bars, 2)
+        layout.addStretch(0)
+        self.body.hide()
         self.list.currentRowChanged.connect(self.show_image)
         self.list.itemEntered.connect(lambda item: self.show_image(self.list.row(item)))
         self.predictions: TestPredictions | None = None
@@ -88,6 +100,7 @@ class MisclassifiedView(QWidget):
         self.pair = None
         self.title.setText(text)
         self.detail.setText("")
+        self.body.hide()
 
     def set_predictions(self, predictions: TestPredictions | None, class_names=()) -> None:
         """Take the scored test set the cells are looked up in (None: none to show)."""
@@ -114,6 +127,7 @@ class MisclassifiedView(QWidget):
         self.detail.setText("")
         for index in self.indices[:MAX_SHOWN]:
             self.list.addItem(self._item(int(index), true, predicted))
+        self.body.setVisible(self.list.count() > 0)
         if self.list.count():
             self.list.setCurrentRow(0)
 

@@ -22,7 +22,7 @@ from convviz.training.events import Finished
 from convviz.ui.training.misclassified_view import MisclassifiedView
 
 IDLE_TEXT = "Test accuracy and the confusion matrix appear when a run ends, or when a model is loaded."
-STATUS_MS = 500  # how often the waiting text follows the run's epoch
+STATUS_MS = 200  # how often the waiting text follows the run's epoch
 
 
 def heat_colour(fraction: float, correct: bool) -> QColor:
@@ -60,31 +60,28 @@ class ResultsPanel(QWidget):
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # "1,000" a little clipped beats "1…"
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move inside it
-        self.table.setStyleSheet("QTableWidget::item:selected { border: 3px solid #111; color: #000; }")
-        self.table.setToolTip("Counts of test images per true digit (row) and predicted digit (column): "
-                              "click a cell, or press Enter on it, to see its images.")
+        self.table.setStyleSheet("QTableWidget { font-size: 8pt; } QTableWidget::item { padding: 0px; } "
+                                 "QTableWidget::item:selected { background: #ffd54a; color: #000; }")
+        self.table.setToolTip("Counts of test images per true digit (row) and predicted digit (column); blue: "
+                              "right, red: mistakes. Click a cell, or press Enter on it, to see its images.")
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setMinimumSectionSize(12)  # ten rows fit a projector's short page without scrolling
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        caption = QLabel("Rows: true digit. Columns: predicted digit. The blue diagonal is right; red cells are "
-                         "mistakes. Click a cell (or use the arrow keys and Enter) to see its test images.")
-        caption.setWordWrap(True)
-        caption.setStyleSheet("color:#555;")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(caption)
+            header.setStyleSheet("font-size: 8pt;")
         self.images = MisclassifiedView()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
         split.addWidget(self.images)
         split.setChildrenCollapsible(False)
-        split.setSizes([400, 400])
+        split.setSizes([360, 440])
+        split.hide()  # until there are results: the words above say what will come
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
+        layout.addStretch(0)
         self.table.cellClicked.connect(self.open_cell)
         self.table.activated.connect(lambda index: self.open_cell(index.row(), index.column()))
         self.confusion: np.ndarray | None = None
@@ -109,6 +106,7 @@ class ResultsPanel(QWidget):
         self.table.setColumnCount(0)
         self.images.set_predictions(None)
         self.images.clear("")
+        self.split.hide()
         self.show_status()
         if self.isVisible():
             self.status_timer.start()
@@ -173,6 +171,7 @@ class ResultsPanel(QWidget):
         self.confusion = confusion
         self.status_timer.stop()
         self.summary.setText(headline)
+        self.split.show()
         classes = confusion.shape[0]
         self.table.setRowCount(classes)
         self.table.setColumnCount(classes)
