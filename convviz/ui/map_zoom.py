@@ -177,8 +177,9 @@ class MapZoom(QDialog):
     cellChosen = pyqtSignal(int, int)
     closed = pyqtSignal()
 
-    def __init__(self, parent: QWidget | None = None, choose_tip: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, choose_tip: str = "", side: str = "right") -> None:
         super().__init__(parent)
+        self.side = side  # where it opens over the window: beside what the owner shows, not on top of it
         self.setWindowFlag(Qt.WindowType.Tool)
         self.setModal(False)
         self.setWindowTitle("Enlarged map")
@@ -254,10 +255,15 @@ class MapZoom(QDialog):
             self.canvas.setToolTip(text)
 
     def _place(self) -> None:
+        """Size it to the window (bigger on a big screen) and put it on the owner's chosen side."""
         window = self.parentWidget().window() if self.parentWidget() is not None else None
-        if window is not None:
-            frame = window.frameGeometry()
-            self.move(max(frame.left(), frame.right() - self.width() - 24), frame.top() + 60)
+        if window is None or window is self:
+            return
+        frame = window.frameGeometry()
+        side = int(min(frame.width() * 0.45, frame.height() * 0.7))
+        self.resize(max(380, side), max(440, side + 110))
+        left = frame.left() + 24 if self.side == "left" else frame.right() - self.width() - 24
+        self.move(max(frame.left(), left), frame.top() + 60)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         """Page Up/Down step through the maps; Esc closes (QDialog)."""

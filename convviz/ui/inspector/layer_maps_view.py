@@ -56,7 +56,7 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
         self.shown: list[int] = []
         self.columns = 3
         self.selected: tuple[int, int] | None = None  # the framed map: (layer, channel)
-        self.zoom = MapZoom(self, "Click a cell, or press Enter, to explain it.")
+        self.zoom = MapZoom(self, "Click a cell, or press Enter, to explain it.", side="left")
         self.zoom.cellChosen.connect(self._zoom_chosen)
         self.zoom.stepped.connect(lambda step: self._move(step, 0))
         self.zoom.closed.connect(self.setFocus)
