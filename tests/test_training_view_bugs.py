@@ -70,7 +70,7 @@ def test_a_run_stopped_mid_epoch_plots_its_validation_where_it_stopped(qtbot, tr
         assert list(xs) == pytest.approx([1.0, (STEPS + 2) / STEPS])  # 1.4, not 2.0
     assert "stopped" in tab.curves.toolTip()
     legend = tab.curves.loss_plot.plotItem.legend
-    assert any("where stopped" in label.text for _, label in legend.items)
+    assert any("or stop)" in label.text for _, label in legend.items)
 
 
 # -- 2. after scrubbing, back to live ----------------------------------------------------------------
@@ -152,6 +152,19 @@ def test_a_paused_run_says_paused_and_its_time_left_holds_still(qtbot, tab):
     qtbot.waitUntil(lambda: progress.state.text() == "Training" and "Paused" not in progress.title(), timeout=2000)
     with qtbot.waitSignal(tab.task_finished, timeout=5000):
         tab.controls.stop_button.click()
+
+
+def test_an_ended_run_keeps_saying_so_when_the_tab_redraws_everything(qtbot, tab):
+    _start(qtbot, tab)
+    with qtbot.waitSignal(tab.task_finished, timeout=5000):
+        tab.controls.stop_button.click()
+    progress = tab.progress
+    assert progress.state.text() == "Ended early" and progress.eta.text().startswith("stopped after")
+    bar = progress.bar.value()
+    tab.view.mark_all()  # as when the tab is shown again or a GIF export borrowed the pages
+    tab.redraw(force=True)
+    assert progress.state.text() == "Ended early" and progress.eta.text().startswith("stopped after")
+    assert progress.bar.value() == bar
 
 
 # -- 4. an honest first time left --------------------------------------------------------------------

@@ -62,8 +62,8 @@ def curves_image(curves: RunCurves, until_x: float, size: tuple[int, int]) -> Im
     font = ImageFont.load_default()
     shown = curves.x <= until_x + 1e-9
     val_shown = curves.val_x <= until_x + 1e-9
-    plots = (("loss", curves.loss, curves.val_loss, curves.loss_range(), "{:.3f}"),
-             ("accuracy", curves.accuracy, curves.val_accuracy, (0.0, 1.0), "{:.1%}"))
+    plots = (("loss trend", curves.loss, curves.val_loss, curves.loss_range(), "{:.3f}"),
+             ("accuracy trend", curves.accuracy, curves.val_accuracy, (0.0, 1.0), "{:.1%}"))
     for which, (name, values, val_values, (low, high), form) in enumerate(plots):
         box = plot_box(size, which)
         x0, y0, x1, y1 = box

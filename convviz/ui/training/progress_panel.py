@@ -45,13 +45,14 @@ class ProgressPanel(QGroupBox):
         layout.addRow(self.bar)
         self.epochs = 1
         self.paused = False
+        self.ended = ""  # what show_done said: a later redraw of the last batch keeps it
         self.time_left = TimeLeft(1)
 
     def reset(self, epochs: int) -> None:
         """Clear for a new run of ``epochs`` epochs."""
         self.epochs = epochs
         self.time_left = TimeLeft(epochs)
-        self.paused = False
+        self.paused, self.ended = False, ""
         for label in (self.state, self.epoch, self.batch, self.speed, self.eta):
             label.setText("–")
         self.state.setStyleSheet("")
@@ -61,14 +62,15 @@ class ProgressPanel(QGroupBox):
     def show_batch(self, event: BatchEnd) -> None:
         """Show where ``event`` is in the run."""
         self.time_left.add(event)
-        if not self.paused:
+        if not self.paused and not self.ended:
             self.state.setText("Training")
         self.epoch.setText(f"{event.epoch + 1} / {self.epochs}")
         self.batch.setText(f"{event.batch + 1} / {event.steps_per_epoch}")
         self.speed.setText(f"{event.samples_per_second:,.0f} samples/s")
         self._show_time_left()
-        self.bar.setRange(0, max(1, event.steps_per_epoch * self.epochs))
-        self.bar.setValue(event.step + 1)
+        if not self.ended:  # an ended run's bar stays where show_done put it
+            self.bar.setRange(0, max(1, event.steps_per_epoch * self.epochs))
+            self.bar.setValue(event.step + 1)
 
     def set_paused(self, paused: bool) -> None:
         """Say "Paused" (and hold the time left still) while the run is paused."""
@@ -81,6 +83,9 @@ class ProgressPanel(QGroupBox):
         self._show_time_left()
 
     def _show_time_left(self) -> None:
+        if self.ended:
+            self.eta.setText(self.ended)
+            return
         seconds = self.time_left.seconds()
         text = ESTIMATING if seconds is None else format_seconds(seconds)
         self.eta.setText(f"{text} (paused)" if self.paused and seconds is not None else text)
@@ -88,6 +93,7 @@ class ProgressPanel(QGroupBox):
     def show_done(self, text: str, complete: bool = True) -> None:
         """Show the run's end (``text`` e.g. "done in 0:41"); a stopped run keeps its bar where it was."""
         self.set_paused(False)
+        self.ended = text
         self.state.setText("Done" if complete else "Ended early")
         self.eta.setText(text)
         if complete:

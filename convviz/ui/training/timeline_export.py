@@ -26,6 +26,7 @@ from convviz.ui.training.timeline_gif import DEFAULT_FPS, captioned, timeline_gi
 from convviz.ui.worker import GuiTask, Worker, report_failures
 
 CURVES_WIDTH = 280  # pixels of each frame given to the loss and accuracy curves
+CURVES_MIN_HEIGHT = 220  # a short page still gets readable curves (the frame grows to fit them)
 
 
 def run_curves_of(view: TrainingView) -> RunCurves:
@@ -82,7 +83,7 @@ def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activatio
             pages.setCurrentWidget(page)
             draw(probes[index])
             grab = page.grab()
-            side = curves_image(curves, view.x_of(probes[index]), (CURVES_WIDTH, grab.height()))
+            side = curves_image(curves, view.x_of(probes[index]), (CURVES_WIDTH, max(grab.height(), CURVES_MIN_HEIGHT)))
             return captioned(grab, view.caption(probes[index]), side)
 
         return (yield from timeline_gif_steps(path, render, len(probes), fps))
