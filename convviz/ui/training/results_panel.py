@@ -159,7 +159,9 @@ class ResultsPanel(QWidget):
         self.take_predictions_file(getattr(event, "predictions", ""))
 
     def show_evaluation(self, evaluation, predictions: TestPredictions | None, where: str) -> None:
-        """Show a loaded model's ``evaluation`` (loss, accuracy, confusion) on the test set ``where``."""
+        """Show a loaded model's ``evaluation`` (loss, accuracy, confusion) on the test set of ``where``
+        (the data in words; only its name, before any colon, is shown: the Training data box says the rest)."""
+        where = where.split(":", 1)[0].strip() or "the chosen data"
         self.show_scores(evaluation.confusion,
                          f"<b>Test accuracy {evaluation.accuracy:.2%}</b> (loss {evaluation.loss:.4f}) of the "
                          f"loaded model on {evaluation.count:,} test images of {where}.")
