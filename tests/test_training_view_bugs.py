@@ -69,8 +69,6 @@ def test_a_run_stopped_mid_epoch_plots_its_validation_where_it_stopped(qtbot, tr
         xs, _ = metric.val_points.getData()
         assert list(xs) == pytest.approx([1.0, (STEPS + 2) / STEPS])  # 1.4, not 2.0
     assert "stopped" in tab.curves.toolTip()
-    legend = tab.curves.loss_plot.plotItem.legend
-    assert any("or stop)" in label.text for _, label in legend.items)
 
 
 # -- 2. after scrubbing, back to live ----------------------------------------------------------------

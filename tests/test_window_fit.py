@@ -55,3 +55,21 @@ def test_each_tab_fits_without_sideways_scrolling_or_overlaps(qtbot, window, nam
     QApplication.processEvents()
     assert sideways_range(window) == 0, f"the {name} tab scrolls {sideways_range(window)} px sideways"
     assert not overlapping_siblings(tab), f"overlapping in the {name} tab: {overlapping_siblings(tab)}"
+
+
+def test_the_training_tab_still_fits_after_a_real_run_filled_every_page(qtbot, window):
+    tab = window.training
+    window.tabs.setCurrentWidget(tab)
+    window.resize(1024, 768)
+    tab.trainer, tab.limit = "thread", 256
+    tab.controls.epochs.setValue(1)
+    with qtbot.waitSignal(tab.task_finished, timeout=120000):
+        assert tab.start_training()
+    for index in range(tab.panels.count()):
+        tab.panels.setCurrentIndex(index)
+        page = tab.panels.tabText(index)
+        try:
+            qtbot.waitUntil(lambda: _settled(window, tab), timeout=2000)
+        except WaitTimeout:
+            pass
+        assert sideways_range(window) == 0, f"after a run, the {page} page scrolls {sideways_range(window)} px sideways"

@@ -52,6 +52,7 @@ class ActivationsPanel(QWidget):
         super().__init__(parent)
         self.header = QLabel("Activations appear when training starts.")
         self.header.setStyleSheet("color:#333;")
+        self.header.setWordWrap(True)  # a long verdict must not widen the window past a projector's 1024 px
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.view.setToolTip("Click a map (or Tab here, pick one with the arrow keys and press Enter) to enlarge it.")

@@ -13,7 +13,7 @@ TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
 CURSOR_PEN = pg.mkPen("#e07b00", width=2)
 TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
-VAL_NAME = "validation (epoch end or stop)"
+VAL_NAME = "validation"  # short: the plots are ~200 px wide at 1024; the tooltip says when
 OVERLAY_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")  # one per compared run
 
 

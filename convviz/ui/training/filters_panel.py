@@ -43,6 +43,7 @@ class FiltersPanel(QWidget):
         self.channel.setMinimumContentsLength(len("mean of all"))
         self.info = QLabel("Filters appear when training starts.")
         self.info.setStyleSheet("color:#555;")
+        self.info.setWordWrap(True)
         self.layer.currentIndexChanged.connect(self._layer_changed)
         self.channel.currentIndexChanged.connect(self.draw)
         row = QHBoxLayout()
