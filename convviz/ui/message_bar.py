@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import sys
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+LINES = 2  # the bar is always this many lines tall, shown or not, so nothing below it ever moves
 
 _STYLES = {
     "error": "background:#fde2e1; color:#7a1b16; border:1px solid #e8a19c;",
@@ -31,7 +33,8 @@ def _style(level: str, palette) -> str:
 
 
 class MessageBar(QFrame):
-    """A dismissable one-line banner: error, warning or info."""
+    """A dismissable banner (error, warning or info) in a space of its own: shown or hidden, the
+    widgets below it never move (a message must not push the button a user is about to press)."""
 
     shown = pyqtSignal(str, str)  # (level, text)
 
@@ -51,7 +54,22 @@ class MessageBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.level = ""
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self._fit_height()
         self.hide()
+
+    def _fit_height(self) -> None:
+        margins = self.layout().contentsMargins()
+        lines = LINES * self.label.fontMetrics().lineSpacing()
+        self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * self.frameWidth() + 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the reserved height at two lines of the current font (zoom changes it)."""
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+        super().changeEvent(event)
 
     @property
     def text(self) -> str:
@@ -67,6 +85,7 @@ class MessageBar(QFrame):
         text = safe_line(text)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setText(text)
+        self.setToolTip(text)  # the whole text, should it need more than the bar's lines
         self.show()
         self.shown.emit(level, text)
 
@@ -98,4 +117,5 @@ class MessageBar(QFrame):
         """Hide the bar and forget its message."""
         self.level = ""
         self.label.clear()
+        self.setToolTip("")
         self.hide()

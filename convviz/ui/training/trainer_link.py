@@ -91,6 +91,9 @@ class RunFolderLabel(QLabel):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Where this run is written: click to open the folder (the path is copied too)")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # a run starting must not move the controls below
+        self.setSizePolicy(policy)
         self.hide()
 
     def show_path(self, path: str) -> None:
