@@ -1,6 +1,6 @@
 """Messages have a place of their own: a banner or a run folder appearing never moves a control."""
 
-from PyQt6.QtCore import QPoint
+from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtWidgets import QApplication
 
 LONG = ("Training on MNIST offline sample: 9,000 training + 1,000 validation of the bundled 10,000 training digits; "
@@ -43,3 +43,23 @@ def test_the_reserved_space_follows_the_zoom(qtbot, training_tab):
     bar.setFont(font)
     QApplication.processEvents()
     assert bar.height() > small * 1.3
+
+
+def test_without_a_message_each_tab_shows_its_hint_and_a_message_takes_its_place(qtbot, tmp_path, monkeypatch):
+    from convviz.ui.main_window import MainWindow
+    from convviz.ui.tour import HINTS
+
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    bars = {"studio": window.studio.message_bar, "training": window.training.messages,
+            "inspector": window.inspector.messages}
+    for name, bar in bars.items():
+        assert bar.label.text() == HINTS[name] and bar.text == "" and bar.level == ""
+        assert not bar.close_button.isVisibleTo(bar)
+    bar = bars["inspector"]
+    bar.show_error("broken.png: not an image convviz can read")
+    assert bar.text == "broken.png: not an image convviz can read" and bar.close_button.isVisibleTo(bar)
+    qtbot.mouseClick(bar.close_button, Qt.MouseButton.LeftButton)
+    assert bar.label.text() == HINTS["inspector"] and bar.level == ""
+    window.close()

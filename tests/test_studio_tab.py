@@ -123,7 +123,7 @@ def test_impossible_setting_shows_the_engines_message_and_recovers(tab, qtbot):
     assert not tab.transport.play_button.isEnabled()
     qtbot.keyClick(tab, Qt.Key.Key_Right)  # nothing to step through, nothing raised
     c.padding.setCurrentText("same")
-    assert tab.message_bar.isHidden() and tab.canvas.output_view.message is None
+    assert tab.message_bar.level == "" and tab.canvas.output_view.message is None
     assert tab.canvas.output_view.values.shape == (3, 3) and tab.transport.play_button.isEnabled()
 
 
@@ -211,7 +211,7 @@ def test_digit_input_and_fixed_size_presets(tab):
     assert tab.state.settings.kernel.shape in ((3, 3), (5, 5)) and "Sobel x exists" in tab.message_bar.text
     c.kernel_h.setValue(5)
     assert c.preset.currentData() == "sobel-x" and tab.state.settings.kernel[2, 0] == -6
-    assert tab.message_bar.isHidden()  # the note about snapping no longer applies
+    assert tab.message_bar.level == ""  # the note about snapping no longer applies
 
 
 def test_dilation_shows_receptive_cells_with_gaps_and_keras_note(tab):

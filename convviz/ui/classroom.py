@@ -12,7 +12,7 @@ from PyQt6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
 from convviz.ui.app_settings import WindowMemory, restore_window
 from convviz.ui.shortcuts_help import add_tab_menus, show_shortcuts
 from convviz.ui.theme import Theme
-from convviz.ui.tour import start_tour
+from convviz.ui.tour import show_hints, start_tour
 from convviz.ui.zoom import zoom_level
 
 MINIMUM_SIZE = (1000, 700)  # a 1024x768 projector, less the window frame and a panel
@@ -88,6 +88,7 @@ def make_classroom_ready(window: QMainWindow) -> None:
     window.zoom = zoom_level()
     window.theme = Theme(window)
     window.tour = None
+    show_hints(window)
     view, help_menu = _menu(window, "View"), _menu(window, "Help")
     _add_view_items(window, view or window.menuBar().addMenu("&View"))
     add_tab_menus(window, help_menu.menuAction() if help_menu else None)

@@ -44,7 +44,7 @@ class MessageBar(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
+        self.close_button = close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
@@ -54,6 +54,7 @@ class MessageBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.level = ""
+        self.hint = ""
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
@@ -73,8 +74,14 @@ class MessageBar(QFrame):
 
     @property
     def text(self) -> str:
-        """The message on show ("" when hidden)."""
-        return self.label.text()
+        """The message on show ("" when there is none, whether the hint shows or not)."""
+        return self.label.text() if self.level else ""
+
+    def set_hint(self, hint: str) -> None:
+        """A quiet line (keys, what to try) shown whenever no message is: the space is never blank."""
+        self.hint = hint
+        if not self.level:
+            self.clear()
 
     def show_message(self, level: str, text: str) -> None:
         """Show ``text`` styled for ``level`` ("error", "warning" or "info")."""
@@ -86,12 +93,17 @@ class MessageBar(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setText(text)
         self.setToolTip(text)  # the whole text, should it need more than the bar's lines
+        self.close_button.show()
         self.show()
         self.shown.emit(level, text)
 
     def restyle(self) -> None:
         """Recolour for the application palette (light or dark); the theme calls it on a switch."""
-        sheet = f"#MessageBar {{{_style(self.level, QApplication.palette())} border-radius:4px;}}"
+        palette = QApplication.palette()
+        quiet = f"background:transparent; color:{palette.color(palette.ColorRole.PlaceholderText).name()}; border:none;"
+        look = _style(self.level, palette) if self.level else quiet
+        colour = look.split("color:")[1].split(";")[0]
+        sheet = f"#MessageBar {{{look} border-radius:4px;}} #MessageBar QLabel {{color:{colour}; border:none;}}"
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
 
@@ -114,8 +126,11 @@ class MessageBar(QFrame):
         self.show_message("info", text)
 
     def clear(self) -> None:
-        """Hide the bar and forget its message."""
+        """Forget the message: the hint comes back (or, without one, the bar hides, keeping its space)."""
         self.level = ""
-        self.label.clear()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setText(self.hint)
         self.setToolTip("")
-        self.hide()
+        self.close_button.hide()
+        self.restyle()
+        self.setVisible(bool(self.hint))

@@ -66,6 +66,26 @@ STEPS = {
 }
 
 
+#: The quiet line each tab's message bar shows while there is no message: what to try, which keys.
+HINTS = {
+    "studio": "Tip: ← and → step the kernel, Space plays; hover a cell to read it, click an output cell to jump "
+              "to its step; Ctrl+Z undoes a kernel edit. F1: a guided tour of this tab.",
+    "training": "Tip: press Train and watch it learn; click a feature map or filter to enlarge it, and a "
+                "confusion-matrix cell (Test results) to see its test images. F1: a guided tour.",
+    "inspector": "Tip: draw a digit or show a test sample; click a cell to light up what it sees, double-click "
+                 "a map to enlarge it, and see Why it decided. F1: a guided tour.",
+}
+
+
+def show_hints(window: QMainWindow) -> None:
+    """Give each tab's message bar its quiet hint line."""
+    for name, hint in HINTS.items():
+        tab = getattr(window, name, None)
+        bar = getattr(tab, "messages", None) or getattr(tab, "message_bar", None)
+        if bar is not None:
+            bar.set_hint(hint)
+
+
 def find_widget(root: QWidget, path: str) -> QWidget | None:
     """The widget at attribute ``path`` under ``root``, or None when it is missing or not on show."""
     target = root
