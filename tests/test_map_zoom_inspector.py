@@ -122,3 +122,12 @@ def test_a_new_model_forgets_the_old_receptive_field_text(qtbot, tab, model):
     with qtbot.waitSignal(tab.modelReady, timeout=30000):
         tab.use_model(model, "again")
     assert "input pixels" not in tab.field_label.text()
+
+
+def test_double_clicking_the_picked_cell_enlarges_its_map(qtbot, tab, model):
+    maps = tab.maps
+    click_pixel(qtbot, maps, maps.image_item(0), 27 + 4, 10)
+    qtbot.waitUntil(lambda: maps.ring_of(0) is not None, timeout=5000)  # the ring now sits over that cell
+    click_pixel(qtbot, maps, maps.image_item(0), 27 + 4, 10, double=True)
+    qtbot.waitUntil(maps.zoom.isVisible, timeout=3000)
+    np.testing.assert_allclose(maps.zoom.canvas.values, truth(model, tab, "conv1")[:, :, 3], rtol=1e-5, atol=1e-6)

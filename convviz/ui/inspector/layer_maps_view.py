@@ -28,6 +28,14 @@ _RING_PENS = [pg.mkPen("w", width=6), pg.mkPen((220, 30, 30), width=3)]  # red o
 RING_PX = 22
 
 
+class _Ring(pg.ScatterPlotItem):
+    """The picked cell's ring: drawn over the map, but clicks go through it to the map (a double-click there enlarges)."""
+
+    def mouseClickEvent(self, event) -> None:  # noqa: N802 (pyqtgraph naming)
+        """Let the map under the ring have the click."""
+        event.ignore()
+
+
 class _Cell:
     """The items drawing one layer: its maps, the overlay, the picked-cell marker and ring, the tile frame."""
 
@@ -112,9 +120,8 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
         marker.setPen(_MARKER)
         marker.setZValue(20)
         marker.setVisible(False)
-        ring = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
+        ring = _Ring(pxMode=True, symbol="o", brush=None)
         ring.setZValue(25)
-        ring.setAcceptedMouseButtons(ring.acceptedMouseButtons().NoButton)
         frame = tile_frame()
         for item in (image, overlay, marker, ring, frame):
             box.addItem(item)
