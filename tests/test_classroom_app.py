@@ -170,3 +170,35 @@ def test_tab_visits_every_studio_control_once(qtbot, isolated_settings):
     inside = {w for w in visited if w is studio or studio.isAncestorOf(w)}
     missed = sorted(w.text() if hasattr(w, "text") else type(w).__name__ for w in expected - inside)
     assert not missed, f"Tab never reaches {missed}"
+
+
+def _lightest_and_background(widget) -> tuple[int, int]:
+    """The lightness of the lightest pixel of ``widget`` as drawn, and of its most common pixel (the background)."""
+    import numpy as np
+
+    window = widget.window()
+    image = window.grab(QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())).toImage()
+    lightness = np.array([[image.pixelColor(x, y).lightness() for x in range(0, image.width(), 2)]
+                          for y in range(image.height())])
+    values, counts = np.unique(lightness, return_counts=True)
+    return int(lightness.max()), int(values[np.argmax(counts)])
+
+
+def test_the_training_tabs_texts_stay_readable_in_the_dark_theme(qtbot, isolated_settings):
+    window = _shown(qtbot, _window(qtbot))
+    window.tabs.setCurrentWidget(window.training)
+    training = window.training
+    training.run_folder.show_path("/tmp/runs/2026-11-28_16-00-38_seed")
+    window.theme_actions["dark"].trigger()
+    qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() < 80, timeout=2000)
+    texts = {"model note": training.controls.note, "timeline": training.timeline.label,
+             "activations": training.activations.header, "filters": training.filters.info,
+             "run folder": training.run_folder}
+    for name, label in texts.items():
+        for page in (training.activations, training.filters):
+            if page.isAncestorOf(label):
+                training.panels.setCurrentWidget(page)
+        qtbot.waitUntil(label.isVisible, timeout=2000)
+        lightest, background = _lightest_and_background(label)
+        assert background < 100 and lightest - background > 70, (name, lightest, background)
+    window.theme_actions["light"].trigger()

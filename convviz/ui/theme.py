@@ -87,8 +87,12 @@ class Theme(QObject):
 
         for top in QApplication.topLevelWidgets():
             for bar in top.findChildren(MessageBar):
-                if bar.level:  # a hidden bar takes its colours when it next shows
-                    bar.restyle()
+                bar.restyle()
+            for widget in top.findChildren(QWidget):
+                if widget.styleSheet() and not isinstance(widget, MessageBar):
+                    # a widget with a style sheet keeps the palette it was polished with: polish it again
+                    widget.setStyleSheet(widget.styleSheet() + " ")
+                    widget.setStyleSheet(widget.styleSheet()[:-1])
 
     def _system_changed(self, _scheme) -> None:
         if self.choice == "system":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from convviz.ui.inspector.model_overview import shape_text
@@ -52,7 +53,7 @@ class CamView(QWidget):
         self.caption = QLabel("Grad-CAM (left): where the chosen layer's evidence for the class lies. "
                               "Gradient × input (right): red pixels raise the score, blue lower it.")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color:#444;")
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, and readable in the dark theme too
         self.images = pg.GraphicsLayoutWidget()
         self.images.setBackground("w")
         self._input, self._heat, self._saliency = pg.ImageItem(), pg.ImageItem(), pg.ImageItem()

@@ -75,7 +75,6 @@ class ReplayPanel(QWidget):
         self.text = QLabel("Click a cell of a convolution or pooling layer to see how it was computed.")
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setStyleSheet("color:#333;")
         self.channel = QComboBox()
         self.channel.setToolTip("Which input channel to animate (sorted by contribution)")
         self.to_studio = QPushButton("Replay in Studio")

@@ -51,7 +51,6 @@ class ActivationsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = QLabel("Activations appear when training starts.")
-        self.header.setStyleSheet("color:#333;")
         self.header.setWordWrap(True)  # a long verdict must not widen the window past a projector's 1024 px
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -167,7 +168,8 @@ class TrainingControls(QGroupBox):
             self.weights.setItemData(self.weights.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color:#555; font-size:8.5pt;")
+        self.note.setStyleSheet("font-size:8.5pt;")
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, and readable in the dark theme too
         self.preset.currentIndexChanged.connect(self._show_preset)
 
     def add_data_path(self, path: str) -> None:
@@ -265,7 +267,7 @@ class TrainingControls(QGroupBox):
             return
         if name == CUSTOM:
             bad = self.custom_error or self.custom_total is None
-            self.params.setText("<b style='color:#a11d16'>cannot be built (see Layers)</b>" if bad
+            self.params.setText("<b style='color:#d32f2f'>cannot be built (see Layers)</b>" if bad
                                 else f"<b>{self.custom_total:,} parameters</b>")
             self.note.setText("Your own layers: add, remove and reorder them in the Layers page, "
                               "which shows every output shape and weight count.")
@@ -287,6 +289,6 @@ class TrainingControls(QGroupBox):
         self.params.setText(f"<b>{self.loaded['params']:,} parameters</b>")
         facts = (f"{loaded['name']}: takes {shape_text(self.loaded['input_shape'])} images, "
                  f"{loaded['num_classes']} classes.")
-        self.note.setText(f"{facts}<br><b style='color:#a11d16'>Cannot be trained: {loaded['problem']}</b>"
+        self.note.setText(f"{facts}<br><b style='color:#d32f2f'>Cannot be trained: {loaded['problem']}</b>"
                           if loaded["problem"] else
                           f"{facts}<br>Its own layers and graph, trained on the chosen data.")

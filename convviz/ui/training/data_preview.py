@@ -42,7 +42,7 @@ class DataPreview(QGroupBox):
             cell.setStyleSheet("background:#dcdcdc;")
             caption = QLabel("")
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            caption.setStyleSheet("color:#333; font-size:8pt;")
+            caption.setStyleSheet("font-size:8pt;")
             row, col = divmod(index, 3)
             grid.addWidget(cell, 2 * row, col, Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(caption, 2 * row + 1, col)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.core.tiling import grid_shape, tile_maps
@@ -42,7 +43,7 @@ class FiltersPanel(QWidget):
         self.channel.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.channel.setMinimumContentsLength(len("mean of all"))
         self.info = QLabel("Filters appear when training starts.")
-        self.info.setStyleSheet("color:#555;")
+        self.info.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, and readable in the dark theme too
         self.info.setWordWrap(True)
         self.layer.currentIndexChanged.connect(self._layer_changed)
         self.channel.currentIndexChanged.connect(self.draw)

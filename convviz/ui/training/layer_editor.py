@@ -257,7 +257,7 @@ class LayerEditor(QWidget):
         shape = "x".join(str(v) for v in self.input_shape)
         where = f"Input {shape}, {self.num_classes} classes{self._input_note}"
         if self.error:
-            self.status.setText(f"<span style='color:#a11d16'><b>Cannot be built:</b> {html.escape(self.error)}</span>")
+            self.status.setText(f"<span style='color:#d32f2f'><b>Cannot be built:</b> {html.escape(self.error)}</span>")
             self.totals.setText(f"{where}. <b>Total params:</b> —")
         else:
             self.status.setText("")

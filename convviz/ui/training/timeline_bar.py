@@ -51,7 +51,6 @@ class TimelineBar(QWidget):
         bold.setBold(True)
         widest = max(QFontMetrics(bold).horizontalAdvance(text) for text in WIDEST_LINES)
         self.label.setFixedWidth(widest + 4)
-        self.label.setStyleSheet("color:#333;")
         self.export_button = QPushButton("Export GIF…")
         self.export_button.setToolTip("Save a GIF: one frame per kept snapshot, of the Filters or "
                                       "Activations page, with the curves up to that moment")
@@ -86,7 +85,7 @@ class TimelineBar(QWidget):
         hint = view.hint_text()
         # line one: where; line two: how many are kept, or how to follow the run again
         self.label.setText(hint.replace(" · ", "\n", 1) if hint else view.position_text().replace("   ", "\n", 1))
-        self.label.setStyleSheet(HINT_STYLE if hint else "color:#333;")
+        self.label.setStyleSheet(HINT_STYLE if hint else "")
         per = view.history.nbytes() / count if count else 0
         tip = (f"{count} snapshots kept, {view.history.max_snapshots} max; older ones thinned evenly "
                f"(about {per / 1e6:.2f} MB each, {count * per / 1e6:.1f} MB now)")

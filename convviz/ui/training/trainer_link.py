@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QObject, Qt, QTimer, QUrl, pyqtSignal
-from PyQt6.QtGui import QDesktopServices
+from PyQt6.QtGui import QDesktopServices, QPalette
 from PyQt6.QtWidgets import QApplication, QLabel
 
 from convviz.training.trainer_client import TrainerClient
@@ -87,7 +87,8 @@ class RunFolderLabel(QLabel):
         super().__init__()
         self.path = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet("color:#1f5f9e; font-size:8.5pt;")
+        self.setStyleSheet("font-size:8.5pt;")
+        self.setForegroundRole(QPalette.ColorRole.Link)  # a link colour in either theme
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Where this run is written: click to open the folder (the path is copied too)")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
