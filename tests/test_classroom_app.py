@@ -202,3 +202,19 @@ def test_the_training_tabs_texts_stay_readable_in_the_dark_theme(qtbot, isolated
         lightest, background = _lightest_and_background(label)
         assert background < 100 and lightest - background > 70, (name, lightest, background)
     window.theme_actions["light"].trigger()
+
+
+def test_small_texts_grow_with_the_zoom(qtbot, isolated_settings):
+    from convviz.ui.zoom import zoom_level
+
+    window = _shown(qtbot, _window(qtbot))
+    texts = [window.training.controls.note, window.training.run_folder, window.training.results.table,
+             window.inspector.prediction]
+    before = [label.font().pointSizeF() for label in texts]
+    zoom_level().set_factor(1.5)
+
+    def grown():
+        after = [label.font().pointSizeF() for label in texts]
+        return all(a == pytest.approx(1.5 * b, rel=0.05) for a, b in zip(after, before))
+
+    qtbot.waitUntil(grown, timeout=3000)

@@ -14,6 +14,8 @@ from PyQt6.QtCore import QPoint, QRect, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QImage, QPainter, QPen
 from PyQt6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from convviz.ui.zoom import relative_font
+
 MIN_SIDE = 120  # a map drawn smaller than this (px) at the shared scale gets its own, larger scale
 NUMBERS_FROM = 34  # cells at least this many pixels wide show their value as a number
 _PICKED = QColor(220, 30, 30)
@@ -190,7 +192,7 @@ class MapZoom(QDialog):
         self.canvas = MapCanvas()
         self.canvas.setToolTip("Hover a cell, or move with the arrow keys, to read its value. " + choose_tip)
         self.readout = QLabel("Hover a cell to read its value.")
-        self.readout.setStyleSheet("font-size:15px; font-weight:bold;")
+        relative_font(self.readout, 1.5, bold=True)
         self.scale_label = QLabel()
         self.previous = self._button("◀ Previous", "Show the previous map (Page Up)", lambda: self.stepped.emit(-1))
         self.next = self._button("Next ▶", "Show the next map (Page Down)", lambda: self.stepped.emit(1))

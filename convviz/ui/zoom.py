@@ -103,3 +103,28 @@ def follow_app_font(roots: list[QWidget] | None = None) -> None:
                     item.label.setFont(font)
                     item.picture = None
                     item.update()
+
+
+class _RelativeFont(QObject):
+    """Keeps its widget's font ``scale`` times the application font's size, through every zoom."""
+
+    def __init__(self, widget: QWidget, scale: float, bold: bool) -> None:
+        super().__init__(widget)
+        self.widget, self.scale, self.bold = widget, scale, bold
+        self.apply()
+        zoom_level().changed.connect(self.apply)  # a child of the widget: gone (and disconnected) with it
+
+    def apply(self, *_factor) -> None:
+        """Set the widget's font from the application's current one."""
+        font = QFont(QApplication.instance().font())
+        size = font.pointSizeF()
+        font.setPointSizeF((size if size > 0 else 9.0) * self.scale)
+        font.setBold(self.bold)
+        self.widget.setFont(font)
+
+
+def relative_font(widget: QWidget, scale: float, bold: bool = False) -> QWidget:
+    """Give ``widget`` a font ``scale`` times the application's that follows the zoom (a style sheet's
+    ``font-size`` would pin it); returns ``widget``."""
+    _RelativeFont(widget, scale, bold)
+    return widget

@@ -30,6 +30,7 @@ from convviz.ui.inspector.probability_view import ProbabilityView
 from convviz.ui.inspector.replay_panel import ReplayPanel
 from convviz.ui.message_bar import MessageBar
 from convviz.ui.worker import Worker, report_failures
+from convviz.ui.zoom import relative_font
 
 REFRESH_MS = 40  # at most 25 forward passes a second while drawing
 NO_MODEL = "No model yet: train one in the Training tab, or load a .keras file (or drop one here)."
@@ -74,7 +75,7 @@ class InspectorTab(QWidget):
         self.canvas, self.truth = self.input.canvas, self.input.truth
         self.prediction = QLabel("—")
         self.prediction.setWordWrap(True)
-        self.prediction.setStyleSheet("font-size:14px;")
+        relative_font(self.prediction, 1.4)
         self.probabilities = ProbabilityView()
         self.probabilities.setMinimumHeight(110)
         left = QWidget()

@@ -26,6 +26,7 @@ from convviz.training.loaded_models import shape_text
 from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count
 from convviz.training.training_config import LOADED
 from convviz.ui.training.seed_control import SeedControl
+from convviz.ui.zoom import relative_font
 
 MNIST_AUTO = "mnist"
 
@@ -168,7 +169,7 @@ class TrainingControls(QGroupBox):
             self.weights.setItemData(self.weights.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("font-size:8.5pt;")
+        relative_font(self.note, 0.95)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, and readable in the dark theme too
         self.preset.currentIndexChanged.connect(self._show_preset)
 

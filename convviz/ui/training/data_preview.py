@@ -8,6 +8,7 @@ from PyQt6.QtGui import QFont, QImage, QPixmap
 from PyQt6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from convviz.training.events import DataReady
+from convviz.ui.zoom import relative_font
 
 CELL_PIXELS = 56  # MNIST's 28 pixels exactly doubled
 SHAPE_LINES = 6  # x_train, y_train, x_val, y_val, x_test, y_test
@@ -42,7 +43,7 @@ class DataPreview(QGroupBox):
             cell.setStyleSheet("background:#dcdcdc;")
             caption = QLabel("")
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            caption.setStyleSheet("font-size:8pt;")
+            relative_font(caption, 0.9)
             row, col = divmod(index, 3)
             grid.addWidget(cell, 2 * row, col, Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(caption, 2 * row + 1, col)

@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import (
 
 from convviz.core.runs.test_predictions import TestPredictions
 from convviz.ui.inspector.probability_view import ProbabilityView
+from convviz.ui.zoom import relative_font
 
 THUMB_PIXELS = 44
 BARS_WIDTH = 190
@@ -62,7 +63,7 @@ class MisclassifiedView(QWidget):
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setUniformItemSizes(True)
         self.list.setGridSize(QSize(THUMB_PIXELS + 32, THUMB_PIXELS + 34))
-        self.list.setStyleSheet("font-size: 8pt;")
+        relative_font(self.list, 0.9)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setMouseTracking(True)
         self.list.setToolTip("The test images of the chosen cell, most confident first; select one "

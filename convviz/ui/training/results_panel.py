@@ -20,6 +20,7 @@ from convviz.core.gate import GateError
 from convviz.core.runs.test_predictions import TestPredictions, discard_scratch, load_predictions
 from convviz.training.events import Finished
 from convviz.ui.training.misclassified_view import MisclassifiedView
+from convviz.ui.zoom import relative_font
 
 IDLE_TEXT = "Test accuracy and the confusion matrix appear when a run ends, or when a model is loaded."
 STATUS_MS = 200  # how often the waiting text follows the run's epoch
@@ -62,14 +63,15 @@ class ResultsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # "1,000" a little clipped beats "1…"
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move inside it
-        self.table.setStyleSheet("QTableWidget { font-size: 8pt; } QTableWidget::item { padding: 0px; } "
+        relative_font(self.table, 0.9)
+        self.table.setStyleSheet("QTableWidget::item { padding: 0px; } "
                                  "QTableWidget::item:selected { background: #ffd54a; color: #000; }")
         self.table.setToolTip("Counts of test images per true digit (row) and predicted digit (column); blue: "
                               "right, red: mistakes. Click a cell, or press Enter on it, to see its images.")
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setMinimumSectionSize(12)  # ten rows fit a projector's short page without scrolling
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-            header.setStyleSheet("font-size: 8pt;")
+            relative_font(header, 0.9)
         self.images = MisclassifiedView()
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)

@@ -16,6 +16,7 @@ from PyQt6.QtGui import QDesktopServices, QPalette
 from PyQt6.QtWidgets import QApplication, QLabel
 
 from convviz.training.trainer_client import TrainerClient
+from convviz.ui.zoom import relative_font
 
 POLL_MS = 20  # a pause, resume or stop is confirmed within this plus one batch
 CLOSE_TIMEOUT_S = 0.5  # closing asks the child to quit, then terminates it (its run folder is flushed every 0.2 s)
@@ -87,7 +88,7 @@ class RunFolderLabel(QLabel):
         super().__init__()
         self.path = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet("font-size:8.5pt;")
+        relative_font(self, 0.95)
         self.setForegroundRole(QPalette.ColorRole.Link)  # a link colour in either theme
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Where this run is written: click to open the folder (the path is copied too)")
