@@ -33,6 +33,12 @@ BENCHES = {
                           ["--epochs", "2", "--repeats", "1"]),
     "training-gui": ("bench_training_gui.py", ["--epochs", "3", "--repeats", "2"], ["--epochs", "2", "--repeats", "1"]),
     "soak": ("bench_soak.py", [], []),
+    "studio-depth": ("bench_studio_depth.py", [], []),
+    "inspector": ("bench_inspector.py", ["--seconds", "5"], ["--seconds", "2"]),
+    "inspector-graph": ("bench_inspector_graph.py", ["--repeats", "20"], ["--repeats", "5"]),
+    "inspector-ui": ("bench_inspector_ui.py", ["--repeats", "3"], ["--repeats", "1"]),
+    "live-callback": ("bench_live_callback.py", ["--epochs", "3", "--repeats", "3"], ["--epochs", "2", "--repeats", "1"]),  # rates skip epoch 1
+    "trainer-process": ("bench_trainer_process.py", ["--runs", "20"], ["--runs", "5", "--repeats", "1"]),
 }
 TRAINING_TARGETS = {"session": 0.95, "tab/activations": 0.8, "tab/filters": 0.8}  # x of fit-numpy (assumed; <5% is noise)
 
@@ -105,7 +111,24 @@ def rows_for(name: str, data: dict) -> list[dict]:
                  f"{leaks['py_threads']}/{leaks['os_threads']}/{leaks['qthreads_running']}; "
                  f"{v['qthreads_running_after_close']}", "after run 1", "-", "none", v["threads_met"]),
         ]
-    return []
+    return generic_rows(name, rows)
+
+
+def _text(value) -> str:
+    return f"{value:,.3g}" if isinstance(value, float) else str(value)
+
+
+def generic_rows(name: str, rows: list[dict]) -> list[dict]:
+    """Rows of a bench that reports ``what`` plus figures: its ratio, target and verdict when it has them."""
+    out = []
+    for r in rows:
+        what = str(r.get("what", r.get("run", "?")))
+        ratio = next((v for k, v in r.items() if "ratio" in k.lower() and isinstance(v, (int, float))), "-")
+        figures = [f"{k} {_text(v)}" for k, v in r.items()
+                   if k not in ("what", "run", "target", "met", "baseline") and "ratio" not in k.lower()]
+        out.append(_row(name, what, "; ".join(figures)[:90], _text(r.get("baseline", "-")), ratio,
+                        _text(r.get("target", "-")), r.get("met", "-")))
+    return out
 
 
 def markdown(rows: list[dict]) -> str:
