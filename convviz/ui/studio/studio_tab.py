@@ -50,7 +50,7 @@ class StudioTab(StudioExports, QWidget):
         for button in (self.export_png_button, self.export_gif_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab; a click leaves the keys to the maps
         self._build_layout()
-        for view in (self.canvas.input_view, self.canvas.kernel_view, self.canvas.output_view,
+        for view in (self.canvas.input_view, self.canvas.output_view,  # the kernel grid is a Tab stop
                      self.canvas.pool_view):
             view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the maps takes the keys
