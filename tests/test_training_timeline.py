@@ -176,14 +176,14 @@ def test_gif_has_one_frame_per_snapshot_and_they_differ(qtbot, tab, monkeypatch,
     assert len(frames) == len(tab.history.probes) == 11
     assert not np.array_equal(frames[0], frames[-1])
     assert not np.array_equal(frames[1], frames[2])
-    assert frames[0].shape[1] == tab.filters.grab().width() + CURVES_WIDTH  # the curves beside
+    assert frames[0].shape[1] == tab.filters.view.grab().width() + CURVES_WIDTH  # the maps only, the curves beside
     assert tab.panels.currentWidget() is tab.summary and tab.view.pinned is tab.history.probes[4]  # as before
     assert sorted(os.listdir(tmp_path)) == ["run.gif"]  # no temp file left
 
     tab.panels.setCurrentWidget(tab.activations)
     frames = _frames(tab.export_gif_to(tmp_path / "maps.gif"))
     assert len(frames) == 11 and not np.array_equal(frames[0], frames[-1])
-    assert frames[0].shape[1] == tab.activations.grab().width() + CURVES_WIDTH
+    assert frames[0].shape[1] == tab.activations.view.grab().width() + CURVES_WIDTH
 
 
 def test_a_failed_export_leaves_no_file(qtbot, tab, monkeypatch, tmp_path):

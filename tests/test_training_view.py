@@ -102,7 +102,9 @@ def test_a_pinned_snapshot_thinned_out_gives_way_to_the_nearest_older(view):
 
 def test_captions_and_moments():
     view = TrainingView(TrainingHistory())
+    view.add_batch(_batch(4))
     view.add_batch(_batch(5))
     assert view.moment_text(_probe(-1)) == "before training"
     assert view.moment_text(_probe(5)) == "epoch 2, batch 2"
-    assert view.caption(_probe(5)) == "epoch 2 · batch 2 · loss 0.167 · acc 50.0%"
+    # batch values 0.2 and 2 * 1/6 - 0.2 = 0.1333; trend (0.1 * 0.9 * 0.2 + 0.1 * 0.1333) / (1 - 0.9 ** 2)
+    assert view.caption(_probe(5)) == "epoch 2 · batch 2 · loss (trend) 0.165 · acc (trend) 50.0%"

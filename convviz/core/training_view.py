@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from convviz.core.trends import trend_line
+
 PROGRESS, CURVES, TIMELINE, PAGE = "progress", "curves", "timeline", "page"
 PARTS = frozenset({PROGRESS, CURVES, TIMELINE, PAGE})
 FEATURE_PAGES = ("activations", "filters")  # the pages drawn from a snapshot
@@ -161,11 +163,17 @@ class TrainingView:
         return f"epoch {probe.epoch + 1}, batch {probe.step - probe.epoch * self.steps_per_epoch + 1}"
 
     def caption(self, probe) -> str:
-        """``"epoch e · batch b · loss … · acc …"``: a GIF frame's caption (metrics of that batch)."""
+        """``"epoch e · batch b · loss (trend) … · acc (trend) …"``: a GIF frame's caption.
+
+        The numbers are the smoothed trend at that step, the dark line the curves beside it draw
+        (not Keras' running mean since the epoch began, nor one noisy batch).
+        """
         parts = [self.moment_text(probe).replace(", ", " · ")]
-        _, loss, accuracy = self.history.curves_until(probe.step)
+        steps, loss, accuracy = self.history.curves_until(probe.step)
         if len(loss):
-            parts += [f"loss {loss[-1]:.3f}", f"acc {accuracy[-1]:.1%}"]
+            per_epoch = max(1, self.steps_per_epoch)
+            parts += [f"loss (trend) {trend_line(loss, steps, per_epoch)[-1]:.3f}",
+                      f"acc (trend) {trend_line(accuracy, steps, per_epoch)[-1]:.1%}"]
         return " · ".join(parts)
 
     def position_text(self) -> str:

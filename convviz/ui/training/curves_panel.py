@@ -7,24 +7,14 @@ import pyqtgraph as pg
 from PyQt6.QtWidgets import QHBoxLayout, QWidget
 
 from convviz.core.training_view import epoch_end_x
+from convviz.core.trends import TREND_BATCHES, Trend, batch_value, trend_line  # noqa: F401 (the panel's names)
 
 BATCH_PEN = pg.mkPen("#9ec5e8", width=1)
 TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
 CURSOR_PEN = pg.mkPen("#e07b00", width=2)
-TREND_BATCHES = 10  # the smoothed line is an exponential mean over about this many batches
 VAL_NAME = "validation"  # short: the plots are ~200 px wide at 1024; the tooltip says when
 OVERLAY_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")  # one per compared run
-
-
-def batch_value(running_mean: float, previous_mean: float, batch: int) -> float:
-    """One batch's own value from Keras' running means over the epoch (equal-size batches).
-
-    Keras logs the mean since the epoch began: m_b = (b * m_{b-1} + v_b) / (b + 1).
-    """
-    if batch == 0:
-        return running_mean
-    return (batch + 1) * running_mean - batch * previous_mean
 
 
 class _Series:
@@ -48,14 +38,6 @@ class _Series:
         return self._data[: self.size]
 
 
-def trend_line(running_means, steps, steps_per_epoch: int) -> np.ndarray:
-    """The smoothed per-batch line of a metric Keras logged as running means (as the live plot draws it)."""
-    metric = _Metric(None)
-    for value, step in zip(running_means, steps):
-        metric.add(value, step % max(1, steps_per_epoch))
-    return metric.trend.values.copy()
-
-
 class _Metric:
     """Per-batch values, their smoothed trend and the validation points of one metric."""
 
@@ -63,11 +45,8 @@ class _Metric:
         self.batches, self.trend = _Series(), _Series()
         self.val_x: list[float] = []
         self.val: list[float] = []
-        self._running = 0.0
-        self._mean, self._weight = 0.0, 0.0  # bias-corrected exponential mean (no pull towards 0 at the start)
+        self._trend = Trend()
         self._drawn_val = -1
-        if plot is None:  # arithmetic only (trend_line)
-            return
         self.batch_curve = plot.plot([], [], pen=BATCH_PEN, name="each batch", antialias=False)
         self.trend_curve = plot.plot([], [], pen=TREND_PEN, name="trend", antialias=False)
         self.val_points = plot.plot([], [], pen=None, symbol="o", symbolSize=8, symbolBrush=VAL_BRUSH,
@@ -79,17 +58,13 @@ class _Metric:
     def clear(self) -> None:
         self.batches.clear()
         self.trend.clear()
-        self._mean, self._weight = 0.0, 0.0
+        self._trend.clear()
         self.val_x, self.val = [], []
 
     def add(self, running_mean: float, batch: int) -> None:
-        value = batch_value(running_mean, self._running, batch)
-        self._running = running_mean
+        value, trend = self._trend.add(running_mean, batch)
         self.batches.append(value)
-        keep = 1.0 - 1.0 / TREND_BATCHES
-        self._mean = keep * self._mean + (1.0 - keep) * value
-        self._weight = keep * self._weight + (1.0 - keep)
-        self.trend.append(self._mean / self._weight)
+        self.trend.append(trend)
 
     def draw(self, x: np.ndarray) -> None:
         self.batch_curve.setData(x, self.batches.values, skipFiniteCheck=True)

@@ -52,8 +52,7 @@ class TimelineBar(QWidget):
         widest = max(QFontMetrics(bold).horizontalAdvance(text) for text in WIDEST_LINES)
         self.label.setFixedWidth(widest + 4)
         self.export_button = QPushButton("Export GIF…")
-        self.export_button.setToolTip("Save a GIF: one frame per kept snapshot, of the Filters or "
-                                      "Activations page, with the curves up to that moment")
+        self.set_gif_page("Filters")
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(QLabel("Timeline"))
@@ -120,7 +119,17 @@ class TimelineBar(QWidget):
         # the right end means live even if more snapshots came since the slider was last drawn
         self.scrubbed.emit(LIVE if value >= self.slider.maximum() else value)
 
+    def set_gif_page(self, page: str) -> None:
+        """Name the page "Export GIF…" animates ("Activations" or "Filters") in its tooltip and dialog."""
+        if page == getattr(self, "gif_page", None):
+            return
+        self.gif_page = page
+        self.export_button.setToolTip(f"Save a GIF of the {page} page: one frame per kept snapshot, "
+                                      "with the curves up to that moment (show Activations to animate those)")
+
     def _export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the timeline as GIF", "timeline.gif", "GIF (*.gif)")
+        page = self.gif_page
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the timeline of the {page} page as GIF",
+                                              f"timeline-{page.lower()}.gif", "GIF (*.gif)")
         if path:
             self.exportRequested.emit(path)

@@ -74,6 +74,10 @@ def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activatio
         else:
             filters.show_kernels(probe.kernels)
 
+    what = "" if page is activations else f" · {filters.layer.currentText()} filters"  # the combos are not in the frames
+    if page is filters and filters.channel.count() > 1:
+        channel = filters.channel.currentText()
+        what += f" ({channel})" if channel == "mean of all" else f" (input channel {channel})"
     pages.setCurrentWidget(page)  # a hidden page has no layout to grab
     try:
         for probe in probes:  # first grow the colour levels over the whole run: steady colours
@@ -82,9 +86,9 @@ def timeline_export_steps(path, view: TrainingView, pages: QTabWidget, activatio
         def render(index: int):
             pages.setCurrentWidget(page)
             draw(probes[index])
-            grab = page.grab()
+            grab = page.view.grab()  # the maps only: no combo boxes or notes in a picture
             side = curves_image(curves, view.x_of(probes[index]), (CURVES_WIDTH, max(grab.height(), CURVES_MIN_HEIGHT)))
-            return captioned(grab, view.caption(probes[index]), side)
+            return captioned(grab, view.caption(probes[index]) + what, side)
 
         return (yield from timeline_gif_steps(path, render, len(probes), fps))
     finally:

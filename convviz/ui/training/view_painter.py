@@ -43,6 +43,7 @@ class ViewPainter:
 
     def paint(self, view: TrainingView, parts: frozenset[str]) -> None:
         """Draw ``parts`` (from :meth:`TrainingView.take_redraws`) of ``view``."""
+        self.timeline.set_gif_page("Activations" if self.pages.currentWidget() is self.activations else "Filters")
         if PROGRESS in parts:
             self.progress.set_paused(view.paused)
             if view.latest_batch is not None:
