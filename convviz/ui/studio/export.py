@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Callable
 
 from PIL import Image
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QEvent, Qt
 from PyQt6.QtGui import QImage
-from PyQt6.QtWidgets import QLabel, QProgressDialog, QWidget
+from PyQt6.QtWidgets import QApplication, QLabel, QProgressDialog, QWidget
 
 from convviz.atomic import atomic_write
 from convviz.core.gif_stream import check_extension, gif_frames_steps, run_steps
@@ -38,12 +38,25 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1).copy()
 
 
+def settle_layouts(widget: QWidget) -> None:
+    """Lay out ``widget`` and every widget inside it for their texts now, without an event loop.
+
+    New titles only post layout requests; a grab before they are handled drew the panels' titles
+    at the heights of the old texts (cut off at the top and bottom).
+    """
+    for _ in range(3):  # a layout run can post requests for the layouts inside it
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        for inner in [widget, *widget.findChildren(QWidget)]:
+            if inner.layout() is not None:
+                inner.layout().activate()
+
+
 class FrameRenderer:
     """Renders steps of a :class:`StudioResult` into images with an offscreen canvas."""
 
     def __init__(self, result: StudioResult, size=PNG_SIZE, with_formulas: bool = True) -> None:
         self.result = result
-        self.canvas = StudioCanvas(with_formulas=with_formulas)
+        self.canvas = StudioCanvas(with_formulas=with_formulas, bounded_text=False)
         self.canvas.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.canvas.setPalette(light_palette())  # light whatever the window's theme; its labels restyle
         caption = QLabel(f"convviz · {settings_text(result.settings)}")
@@ -52,11 +65,12 @@ class FrameRenderer:
         self.canvas.resize(*size)
         self.canvas.show()
         self.canvas.show_result(result)
-        self.canvas.layout().activate()
+        settle_layouts(self.canvas)
 
     def render(self, index: int) -> Image.Image:
         """Return step ``index`` as an RGB image."""
         self.canvas.show_step(self.result, index)
+        settle_layouts(self.canvas)
         return qimage_to_pil(self.canvas.grab().toImage())
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.grid_view import GridView
 from convviz.ui.studio.kernel_editor import KernelEditor
+from convviz.ui.studio.text_block import SHARE, TextBlock
 from convviz.ui.studio.readable import accent, needs_restyle, set_point_scale, tint
 from convviz.ui.studio.value_format import axes_text, axis_value, format_value
 
@@ -77,7 +78,7 @@ def _span_points(window):
 class StudioCanvas(QWidget):
     """Maps, dot product and (optionally) formulas for a :class:`StudioResult` at one step."""
 
-    def __init__(self, parent: QWidget | None = None, with_formulas: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, with_formulas: bool = True, bounded_text: bool = True) -> None:
         super().__init__(parent)
         self.input_view = GridView()
         self.kernel_view = KernelEditor()
@@ -104,9 +105,10 @@ class StudioCanvas(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(maps, 1)
-        layout.addWidget(self.step_label)
-        layout.addWidget(self.dot_product)
-        layout.addWidget(self.formulas)
+        self._shown: tuple[StudioResult | None, int] = (None, 0)
+        self.text_block = TextBlock([self.step_label, self.dot_product, self.formulas], bounded=bounded_text,
+                                    measure=self._measure_steps)
+        layout.addWidget(self.text_block)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # white in light, near black in dark
         self.setAutoFillBackground(True)
         self.restyle()
@@ -116,15 +118,33 @@ class StudioCanvas(QWidget):
         restyle_canvas(self, [self.step_label])
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        """A new palette or font: restyle."""
+        """A new palette or font: restyle (a new font also wraps the text anew)."""
         super().changeEvent(event)
         if needs_restyle(event):
             self.restyle()
+            self.text_block.forget()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """A new height: the text under the maps may take at most its share of it."""
+        super().resizeEvent(event)
+        self.text_block.set_cap(int(SHARE * self.height()))
+
+    def _measure_steps(self) -> None:
+        """Show a sample of the steps' dot products, so the text's reserved height fits (nearly) all."""
+        result, index = self._shown
+        if result is None or result.error or result.n_steps == 0:
+            return
+        for sample in {round(i * (result.n_steps - 1) / 15) for i in range(16)}:
+            self.dot_product.show_step(*result.step(sample))
+            self.text_block.refit()
+        self.dot_product.show_step(*result.step(min(index, result.n_steps - 1)))
 
     def show_result(self, result: StudioResult) -> None:
         """Load the maps of ``result`` (call when settings change)."""
         s = result.settings
         self.formulas.show_result(result)
+        self._shown = (result, self._shown[1])
+        self.text_block.forget()
         (t, b), (l, r) = result.pads
         height, width = result.x.shape
         pad_text = f" · padding {padding_sides(result.pads)}" if (t or b or l or r) else ""
@@ -158,10 +178,12 @@ class StudioCanvas(QWidget):
 
     def show_step(self, result: StudioResult, index: int) -> None:
         """Highlight step ``index`` of ``result`` (cheap: no cache is rebuilt)."""
+        self._shown = (result, index)
         if result.error or result.n_steps == 0:
             self.input_view.set_step()
             self.step_label.setText("No steps: the kernel does not fit." if result.error else "")
             self.dot_product.show_step(None, None)
+            self.text_block.refit()
             return
         kind, step = result.step(index)
         n_conv = len(result.conv_steps)
@@ -183,3 +205,4 @@ class StudioCanvas(QWidget):
             where = f"pooling {step.index + 1} of {len(result.pool_steps)}"
         self.step_label.setText(f"Step {index + 1} / {result.n_steps} · {where}")
         self.dot_product.show_step(kind, step)
+        self.text_block.refit()
