@@ -348,3 +348,57 @@ def test_clicking_an_input_cell_of_a_transposed_layer_jumps_to_its_stamp(tab, qt
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: tab.state.index == tab.state.result.step_index("transpose", 4, 1, 1))
     assert tuple(tab.state.current()[1].position) == (4, 1)
+
+
+def _formulas(tab):
+    return "\n".join(text for _kind, text in tab.depth_canvas.formulas.lines)
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_counts_agree_with_their_nouns_in_depth(tab, qtbot, count):
+    photo(tab, size=8, channels=count, filters=count)
+    choose(tab.controls.depth.kind, "conv1d")  # in depth even with one channel and one filter
+    formulas = _formulas(tab)
+    noun = "" if count == 1 else "s"
+    assert f"{count} filter{noun} = {count} channel{noun}" in formulas, formulas
+    notes = tab.controls.info
+    assert notes["channels"].accessibleName() == "What are channels?" and "What are channels?" in notes["channels"].toolTip()
+    assert notes["padding"].accessibleName() == "What is padding?"
+    channels_note = notes["channels"].toolTip()
+    assert "their 1 dot products" not in channels_note
+    assert ("adds their 2 dot products" in channels_note) == (count == 2), channels_note
+    choose(tab.controls.depth.kind, "depthwise")
+    formulas = _formulas(tab)
+    assert f"{count} channel{noun} × multiplier 1 = {count}" in formulas, formulas
+    assert "kernel(s)" not in notes["filters"].toolTip()
+    assert f"{count} output map{noun}." in notes["filters"].toolTip()
+    assert "than a standard" not in formulas  # "the same … than" read wrong; "compared with" fits every case
+    assert "compared with a standard convolution" in formulas
+
+
+def test_one_channel_says_its_sum_once_and_a_stamp_reads_plainly(tab, qtbot):
+    photo(tab, size=8, channels=1, filters=2)
+    tab.state.set_step(3)
+    _stage, step = tab.state.current()
+    text = tab.depth_canvas.dot_product.plain_text
+    value = text.splitlines()[-1].split(" = ")[-1]
+    assert "sum =" not in text and f"= {value} = {value}" not in text, text
+    assert value == tab.depth_canvas.dot_product.plain_text.splitlines()[1].split(" = ")[-1]  # the one dot product
+    photo(tab, size=8, channels=2, filters=1)
+    tab.state.set_step(3)
+    sums = [line for line in tab.depth_canvas.dot_product.plain_text.splitlines() if line.startswith("sum =")]
+    assert len(sums) == 1 and sums[0].count(" + ") == 1
+    choose(tab.controls.input_kind, "digit")
+    choose(tab.controls.depth.kind, "transposed")
+    tab.controls.depth.in_channels.setValue(1)
+    tab.state.set_step(0)
+    first = tab.depth_canvas.dot_product.plain_text.splitlines()[0]
+    value = tab.state.result.x[0, 0, 0]
+    assert first.startswith(f"in[0, 0] = {value:g} scales filter 1's kernel:"), first
+
+
+def test_the_tour_says_animation_not_slide():
+    from convviz.ui.tour import STEPS
+
+    play = [step for step in STEPS["studio"] if step.path == "transport.play_button"][0]
+    assert "whole animation" in play.text and "slide" not in play.text

@@ -76,5 +76,10 @@ def output_channels_formula(kind, in_channels, filters=None, depth_multiplier=1)
     kind = conv_kind(kind)
     cin, out, mult, _ = layer_channels(kind, in_channels, filters, depth_multiplier, 1)
     if kind == "depthwise":
-        return Formula(f"{cin} channels × multiplier {mult} = {out}", out)
-    return Formula(f"{out} filters = {out} channels", out)
+        return Formula(f"{_count(cin, 'channel')} × multiplier {mult} = {out}", out)
+    return Formula(f"{_count(out, 'filter')} = {_count(out, 'channel')}", out)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 channel``, ``2 channels``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -71,7 +71,7 @@ def _comparison(kind: str, groups: int, params, mult_adds, std_params, std_mult_
                 "channels needs fewer weights)")
     name = f"grouped convolution ({groups} groups)" if kind in ("conv", "conv1d") else KIND_NAMES[kind]
     return (f"{name}: {_ratio_text('parameters', params, std_params)} here and "
-            f"{_ratio_text('multiply-adds', mult_adds, std_mult_adds)} than a standard "
+            f"{_ratio_text('multiply-adds', mult_adds, std_mult_adds)}, compared with a standard "
             f"convolution with the same channels ({std_params:,} parameters, "
             f"{std_mult_adds:,} multiply-adds)")
 

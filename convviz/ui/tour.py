@@ -35,7 +35,7 @@ STEPS = {
         TourStep("canvas.output_view", "What it writes",
                  "Each step multiplies, adds up, and writes one number into the output."),
         TourStep("transport.play_button", "Play it",
-                 "Play the whole slide, or step one position at a time with the buttons beside it."),
+                 "Play the whole animation, or step one kernel position at a time with the buttons beside it."),
     ),
     "training": (
         TourStep("controls.data", "The examples",

@@ -30,11 +30,12 @@ def channel_label(result, stage: str, channel: int) -> str:
     return names[channel] if channel < len(names) else f"ch{channel}"
 
 
-def _finish(result, stage: str, flt: int, cell: tuple, total: float) -> list[tuple[str, str]]:
-    """The bias and activation lines after the channels' sum (none inside a separable's first stage)."""
+def _finish(result, stage: str, flt: int, cell: tuple, total: float, where: str) -> list[tuple[str, str]]:
+    """The bias and activation lines after the channels' sum (none inside a separable's first stage);
+    with neither, the value written to ``where``."""
     s = result.settings
     if stage == "depthwise" and s.kind == "separable":
-        return [(f"= {fv(total)}, written to the depthwise map dw{flt + 1} (the pointwise stage reads it)", "value")]
+        return [(f"{fv(total)} is written to the depthwise map dw{flt + 1} (the pointwise stage reads it)", "value")]
     lines = []
     value = total
     if s.use_bias:
@@ -45,7 +46,7 @@ def _finish(result, stage: str, flt: int, cell: tuple, total: float) -> list[tup
         layer = float(result.activated[(*cell, flt)])
         lines.append((f"{s.activation}({fv(value)}) = {fv(layer)}", "value"))
     elif not s.use_bias:
-        lines.append((f"= {fv(total)}", "value"))
+        lines.append((f"{where} = {fv(total)}", "value"))
     return lines
 
 
@@ -68,19 +69,27 @@ def filter_step_lines(result, stage: str, step) -> list[tuple[str, str]]:
     dots = [fv(d) for d in step.channel_dots]
     if len(dots) > 8:
         dots = dots[:6] + ["…"] + dots[-1:]
-    lines.append((f"sum = {' + '.join(dots)} = {fv(step.total)}", "sum"))
-    lines += _finish(result, "conv" if stage == "equivalent" else stage, step.filter, cell, step.total)
+    if count > 1:  # one channel: its dot product is the sum already, said once
+        lines.append((f"sum = {' + '.join(dots)} = {fv(step.total)}", "sum"))
+    lines += _finish(result, "conv" if stage == "equivalent" else stage, step.filter, cell, step.total, where)
     if is_rounded([*step.inputs.ravel(), *step.kernel.ravel(), *step.channel_dots, step.total]):
         lines.append((f"({ROUNDED_NOTE})", "note"))
     return lines
 
 
+def _input_values(result, values) -> str:
+    """One input cell's values: ``0.5`` for one channel, ``(R: 0.5, G: 0.2, B: 0.1)`` named for several."""
+    if len(values) == 1:
+        return fv(values[0])
+    names = result.channel_names
+    return "(" + ", ".join(f"{names[j] if j < len(names) else f'ch{j}'}: {fv(v)}" for j, v in enumerate(values)) + ")"
+
+
 def transpose_step_lines(result, step) -> list[tuple[str, str]]:
     """Lines for a TransposeStep: the input cell's values scaling the kernel, and where the stamp lands."""
     r, c = (int(v) for v in step.position)
-    names = result.channel_names
-    values = ", ".join(f"{names[j] if j < len(names) else j} {fv(v)}" for j, v in enumerate(step.inputs))
-    lines = [(f"in[{r}, {c}] = ({values}) scales filter {step.filter + 1}'s kernel, channel by channel:", "note")]
+    lines = [(f"in[{r}, {c}] = {_input_values(result, step.inputs)} scales filter {step.filter + 1}'s kernel"
+              + (", channel by channel:" if len(step.inputs) > 1 else ":"), "note")]
     inside = np.argwhere(step.inside)
     if len(inside):
         i, j = max(inside, key=lambda tap: abs(step.stamp[tap[0], tap[1]]))  # the tap that adds most

@@ -7,6 +7,7 @@ import html
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from convviz.core.studio_text import plural
 from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.readable import ACCENTS, accent, needs_restyle, points, set_point_scale, text_colour
 from convviz.ui.studio.term_list import ROUNDED_NOTE, is_rounded, summarise_terms
@@ -20,7 +21,7 @@ def _abbreviate(terms: list) -> list:
     if len(terms) <= MAX_TERMS:
         return terms
     skipped = len(terms) - HEAD_TERMS - TAIL_TERMS
-    return terms[:HEAD_TERMS] + [(f"… {skipped} more terms …", "skip")] + terms[-TAIL_TERMS:]
+    return terms[:HEAD_TERMS] + [(f"… {plural(skipped, 'more term')} …", "skip")] + terms[-TAIL_TERMS:]
 
 
 def step_terms(kind: str, step) -> tuple[str, list, str]:

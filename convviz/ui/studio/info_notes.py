@@ -2,7 +2,8 @@
 
 The button's tooltip explains the setting in one or two sentences using the current
 settings and sizes ("Stride 2: the window jumps 2 cells, so 16 input rows give 8 output
-rows"); a click writes the same text in the message bar. Texts follow the state.
+rows"); a click, or Space/Enter when Tab has reached it, writes the same text in the
+message bar. Texts follow the state.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from convviz.ui.studio.readable import points, set_style
 from convviz.ui.studio.value_format import axis_value
 
 TOPICS = ("padding", "stride", "dilation", "pooling", "filters", "channels")
+PLURAL_TOPICS = ("filters", "channels")
+
+
+def question(topic: str) -> str:
+    """The button's question: ``What is padding?``, ``What are channels?``."""
+    return f"What {'are' if topic in PLURAL_TOPICS else 'is'} {topic}?"
 
 
 def _rows(result) -> tuple[int, int, int]:
@@ -69,7 +76,8 @@ def _filters(result) -> str:
     channels = result.volume.shape[-1]
     if s.kind == "depthwise":
         return (f"Filters: a depthwise layer has no free choice: each of the {plural(channels, 'input channel')} "
-                f"gets {s.depth_multiplier} kernel(s) of its own, so {channels * s.depth_multiplier} output maps.")
+                f"gets {plural(s.depth_multiplier, 'kernel')} of its own, so "
+                f"{plural(channels * s.depth_multiplier, 'output map')}.")
     reads = channels // max(s.groups, 1)
     return (f"Filters {s.filters}: each filter holds one kernel slice per input channel it reads ({reads}) "
             f"and makes one output map, so the output has {plural(s.filters, 'channel')}.")
@@ -84,6 +92,9 @@ def _channels(result) -> str:
         return (f"Input depth {channels}: the input is {plural(channels, 'slice')}{named}; a depthwise stage "
                 f"convolves each slice on its own, no sum across them.")
     reads = channels // max(s.groups, 1)
+    if reads == 1:
+        return (f"Input depth {channels}: the input is {plural(channels, 'slice')}{named}; each filter reads "
+                f"{'it' if channels == 1 else 'one of them'}, and that one dot product is the number in each output cell.")
     return (f"Input depth {channels}: the input is {plural(channels, 'slice')}{named}; each filter reads "
             f"{reads} of them and adds their {reads} dot products into one number per cell.")
 
@@ -109,8 +120,8 @@ class InfoButton(QToolButton):
         self.topic, self.state = topic, state
         self.setText("?")  # "ⓘ" is missing from many fonts (a box on a bare Linux)
         self.fit()
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName(f"What is {topic}?")
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches it; a click leaves the keys where they were
+        self.setAccessibleName(question(topic))
         self.clicked.connect(lambda: self.explained.emit(self.text_now()))
         state.changed.connect(self.refresh)
         self.refresh()
@@ -123,7 +134,15 @@ class InfoButton(QToolButton):
         side = max(18, QFontMetrics(font).height() + 4)
         self.setFixedSize(side, side)
         set_style(self, f"QToolButton {{ border: 1px solid #93c5fd; border-radius: {side // 2}px; color: #1d4ed8;"
-                        f" font-weight: 700; font-size: {points(0.9)}; background: #eff6ff; }}")
+                        f" font-weight: 700; font-size: {points(0.9)}; background: #eff6ff; }}"
+                        f" QToolButton:focus {{ border: 2px solid #1d4ed8; background: #dbeafe; }}")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Enter says the note, as Space and a click do."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+        else:
+            super().keyPressEvent(event)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         """The app font changed (the zoom): size the button again."""
@@ -137,7 +156,7 @@ class InfoButton(QToolButton):
 
     def refresh(self) -> None:
         """Rewrite the tooltip for the new settings."""
-        self.setToolTip(f"What is {self.topic}? {self.text_now()}")
+        self.setToolTip(f"{question(self.topic)} {self.text_now()} (Space or Enter: show it in the message bar)")
 
 
 def _row_of(form: QFormLayout, widget: QWidget) -> int:
