@@ -91,3 +91,17 @@ def test_the_space_key_still_plays_from_the_kernel_grid(tab, qtbot):
     qtbot.keyClick(tab.canvas.kernel_view, Qt.Key.Key_Space)
     assert tab.transport.playing
     tab.transport.pause()
+
+
+def test_the_what_is_buttons_are_tab_stops_that_say_their_note(tab, qtbot):
+    stride = tab.controls.info["stride"]
+    _focus(qtbot, tab.controls.input_kind)
+    assert _tab_to(qtbot, stride), "Tab never reaches the stride's '?'"
+    focused = stride.grab().toImage()
+    qtbot.keyClick(stride, Qt.Key.Key_Space)
+    assert tab.message_bar.level == "info" and tab.message_bar.text == stride.text_now()
+    tab.message_bar.clear()
+    qtbot.keyClick(stride, Qt.Key.Key_Return)
+    assert tab.message_bar.text == stride.text_now()
+    _focus(qtbot, tab)
+    assert stride.grab().toImage() != focused  # the ring shows only with the keyboard there
