@@ -112,3 +112,23 @@ def test_exported_titles_are_whole(qtbot, tmp_path):
             assert lines == title.text().count("\n") + 1, (title.text(), lines)
     finally:
         renderer.close()
+
+
+def test_the_message_bar_follows_the_zoom_both_ways_in_the_dark(qtbot, window):
+    """After Ctrl+0 in the dark theme the bar kept its zoomed font and height."""
+    from PyQt6.QtCore import Qt
+
+    bar = window.studio.message_bar
+    window.theme.set_choice("dark")
+    bar.show_info("A note to read on the projector.")
+    start_size, start_height = bar.label.font().pointSizeF(), bar.height()
+    assert start_size == pytest.approx(QApplication.font().pointSizeF())
+    for _ in range(4):
+        qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: zoom_level().factor > 1.4, timeout=2000)
+    assert bar.label.font().pointSizeF() == pytest.approx(QApplication.font().pointSizeF())
+    assert bar.height() > start_height
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: zoom_level().factor == 1.0, timeout=2000)
+    assert bar.label.font().pointSizeF() == pytest.approx(start_size)
+    assert bar.height() == start_height

@@ -12,6 +12,8 @@ import sys
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from convviz.ui.zoom import zoom_level
+
 LINES = 2  # the bar is always this many lines tall, shown or not, so nothing below it ever moves
 
 _STYLES = {
@@ -60,6 +62,7 @@ class MessageBar(QFrame):
         self.setSizePolicy(policy)
         self._fit_height()
         self.hide()
+        zoom_level().changed.connect(self._follow_app_font)
 
     def _fit_height(self) -> None:
         margins = self.layout().contentsMargins()
@@ -71,6 +74,14 @@ class MessageBar(QFrame):
         if event.type() == QEvent.Type.FontChange:
             self._fit_height()
         super().changeEvent(event)
+
+    def _follow_app_font(self, *_zoom) -> None:
+        # A widget with a style sheet keeps the font it was polished with (Qt sends it no application
+        # font change), so a zoom back to 100% left the bar's text big: it takes the app's font again.
+        font = QApplication.font()
+        for widget in (self, self.label, self.close_button):
+            widget.setFont(font)
+        self._fit_height()
 
     @property
     def text(self) -> str:
@@ -106,6 +117,7 @@ class MessageBar(QFrame):
         sheet = f"#MessageBar {{{look} border-radius:4px;}} #MessageBar QLabel {{color:{colour}; border:none;}}"
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
+            self._fit_height()  # a border changes the frame's width
 
     def show_error(self, text: str) -> None:
         """Show an error message."""
