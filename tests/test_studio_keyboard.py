@@ -105,3 +105,86 @@ def test_the_what_is_buttons_are_tab_stops_that_say_their_note(tab, qtbot):
     assert tab.message_bar.text == stride.text_now()
     _focus(qtbot, tab)
     assert stride.grab().toImage() != focused  # the ring shows only with the keyboard there
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """The main window at 1024×768, active, with its settings in tmp_path."""
+    from convviz.ui.main_window import MainWindow
+
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1024, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=3000)
+    qtbot.waitUntil(lambda: main.width() == 1024 and main.height() == 768, timeout=3000)
+    return main
+
+
+def _start_tour(qtbot, main):
+    qtbot.keyClick(QApplication.focusWidget() or main, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: main.tour is not None and main.tour.isVisible(), timeout=2000)
+    return main.tour
+
+
+def _has_focus_ring(button):
+    from PyQt6.QtWidgets import QStyle, QStyleOptionButton
+
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    return bool(option.state & QStyle.StateFlag.State_HasFocus)
+
+
+def test_the_tour_callout_sits_beside_its_scrolled_in_target(window, qtbot):
+    from PyQt6.QtCore import QPoint, QRect
+    from PyQt6.QtWidgets import QScrollArea
+
+    tour = _start_tour(qtbot, window)
+    assert len(tour.steps) >= 5
+    for index in range(len(tour.steps)):
+        tour.show_step(index)
+        anchor = tour.anchor
+        target = QRect(anchor.mapTo(window, QPoint(0, 0)), anchor.size())
+        assert window.rect().contains(tour.geometry()), tour.steps[index].title
+        assert not tour.geometry().intersects(target), f"step {tour.steps[index].title!r} covers its widget"
+        parent = anchor.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            viewport = parent.viewport()
+            shown = QRect(anchor.mapTo(viewport, QPoint(0, 0)), anchor.size())
+            assert viewport.rect().contains(shown), f"{tour.steps[index].title!r} is not scrolled into view"
+    qtbot.keyClick(tour.next_button, Qt.Key.Key_Escape)
+
+
+def test_enter_walks_the_tour_and_the_keys_come_back_after_done(window, qtbot):
+    studio = window.studio
+    qtbot.waitUntil(studio.hasFocus, timeout=2000)  # the maps have the keys at launch
+    tour = _start_tour(qtbot, window)
+    assert tour.next_button.isDefault() and _has_focus_ring(tour.next_button)
+    for index in range(1, len(tour.steps)):
+        with qtbot.waitSignal(tour.stepShown):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert tour.index == index and _has_focus_ring(tour.next_button)
+    assert tour.next_button.text() == "Done"
+    with qtbot.waitSignal(tour.finished):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.tour is None and QApplication.focusWidget() is studio
+    studio.state.set_step(0)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert studio.state.index == 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert studio.transport.playing
+    studio.transport.pause()
+
+
+def test_esc_ends_the_tour_and_gives_the_keys_back_to_the_kernel_grid(window, qtbot):
+    grid = window.studio.canvas.kernel_view
+    _focus(qtbot, grid)
+    tour = _start_tour(qtbot, window)
+    with qtbot.waitSignal(tour.finished):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is grid

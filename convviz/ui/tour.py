@@ -2,6 +2,8 @@
 
 A step names its widget by attribute path from the tab (``"transport.play_button"``); a step
 whose widget is missing or hidden (the studio's depth view hides the flat maps) is left out.
+The widget is scrolled into view and the callout placed beside it, never on it. Enter presses
+Next, Esc ends the tour, and the keyboard goes back where it was when the tour ends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QPoint, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+GAP = 12  # between the callout and the widget it points at
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class GuidedTour(QFrame):
         self.setFrameShape(QFrame.Shape.Box)
         self.setAutoFillBackground(True)
         self.window_, self.tab = window, getattr(window, tab_name)
+        self.return_focus = QApplication.focusWidget()  # back there when the tour ends
         self.steps = [step for step in STEPS[tab_name] if find_widget(self.tab, step.path)]
         self.index = -1
         self.anchor: QWidget | None = None
@@ -123,6 +130,11 @@ class GuidedTour(QFrame):
         self.text.setWordWrap(True)
         self.back_button, self.next_button = QPushButton("Back"), QPushButton("Next")
         self.close_button = QPushButton("Close")
+        for button, tip in ((self.back_button, "The previous step of the tour"),
+                            (self.next_button, "The next step (Enter)"), (self.close_button, "End the tour (Esc)")):
+            button.setToolTip(tip)
+            button.setAutoDefault(True)  # Enter presses the button with the keyboard
+        self.next_button.setDefault(True)
         self.back_button.clicked.connect(lambda: self.show_step(self.index - 1))
         self.next_button.clicked.connect(self.next_step)
         self.close_button.clicked.connect(self.close_tour)
@@ -165,37 +177,78 @@ class GuidedTour(QFrame):
         self.counter.setText(f"{self.index + 1} of {len(self.steps)}")
         self.back_button.setEnabled(self.index > 0)
         self.next_button.setText("Done" if self.index == len(self.steps) - 1 else "Next")
+        scroll_into_view(self.anchor)
         self._place()
         self.show()
         self.raise_()
-        self.next_button.setFocus()
+        self.next_button.setFocus(Qt.FocusReason.ShortcutFocusReason)  # a keyboard focus: its ring shows
         self.stepShown.emit(self.index)
 
+    def target_rect(self) -> QRect:
+        """The anchor's rectangle in window coordinates (the part inside the window)."""
+        top_left = self.anchor.mapTo(self.window_, QPoint(0, 0))
+        return QRect(top_left, self.anchor.size()).intersected(self.window_.rect())
+
     def _place(self) -> None:
-        window = self.window_
-        top_left = self.anchor.mapTo(window, QPoint(0, 0))
-        target = QRect(top_left, self.anchor.size()).intersected(window.rect())
+        window, target = self.window_, self.target_rect()
         self.frame.setGeometry(target.adjusted(-4, -4, 4, 4))
         self.frame.show()
         self.frame.raise_()
         self.setFixedWidth(min(360, window.width() - 20))
         self.adjustSize()
-        x, y = target.right() + 12, target.top()  # beside the widget, else below, else inside
-        if x + self.width() > window.width():
-            x, y = target.left(), target.bottom() + 12
-        if y + self.height() > window.height():
-            x, y = target.left() + 12, target.top() + 12
-        x = max(10, min(x, window.width() - self.width() - 10))
-        y = max(10, min(y, window.height() - self.height() - 10))
-        self.move(x, y)
+        self.move(callout_position(target, self.size(), window.rect()))
 
     def close_tour(self) -> None:
-        """Hide the callout and its highlight for good."""
+        """Hide the callout and its highlight for good; the keyboard goes back where it was."""
         self.hide()
         self.frame.hide()
         self.frame.deleteLater()
         self.deleteLater()
+        self._give_focus_back()
         self.finished.emit()
+
+    def _give_focus_back(self) -> None:
+        """To the widget that had the keyboard before the tour, else the tab itself (the studio's maps)."""
+        for widget in (self.return_focus, self.tab):
+            try:
+                usable = widget is not None and widget.isVisible() and widget.isEnabled() \
+                    and not self.isAncestorOf(widget) and widget is not self
+            except RuntimeError:  # deleted meanwhile
+                usable = False
+            if usable:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+
+def scroll_into_view(widget: QWidget) -> None:
+    """Scroll every scroll area holding ``widget`` so that it shows."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None and parent.widget().isAncestorOf(widget):
+            parent.ensureWidgetVisible(widget, 8, 8)
+        parent = parent.parentWidget()
+
+
+def callout_position(target: QRect, size, bounds: QRect) -> QPoint:
+    """Where a callout of ``size`` sits beside ``target`` inside ``bounds`` without covering it.
+
+    Right, left, below, then above; when none fits whole, the side with the most room (the callout
+    may then overlap the target a little, but stays inside ``bounds``)."""
+    inner = bounds.adjusted(10, 10, -10, -10)
+    w, h = size.width(), size.height()
+    y_beside = max(inner.top(), min(target.top(), inner.bottom() - h))
+    x_across = max(inner.left(), min(target.left(), inner.right() - w))
+    places = [
+        (QPoint(target.right() + GAP, y_beside), inner.right() - target.right() - GAP - w),
+        (QPoint(target.left() - GAP - w, y_beside), target.left() - GAP - w - inner.left()),
+        (QPoint(x_across, target.bottom() + GAP), inner.bottom() - target.bottom() - GAP - h),
+        (QPoint(x_across, target.top() - GAP - h), target.top() - GAP - h - inner.top()),
+    ]
+    for point, room in places:
+        if room >= 0 and inner.contains(QRect(point, size)) and not QRect(point, size).intersects(target):
+            return point
+    point, _ = max(places, key=lambda place: place[1])
+    return QPoint(max(inner.left(), min(point.x(), inner.right() - w)), max(inner.top(), min(point.y(), inner.bottom() - h)))
 
 
 def start_tour(window: QMainWindow) -> GuidedTour | None:
