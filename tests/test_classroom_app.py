@@ -218,3 +218,15 @@ def test_small_texts_grow_with_the_zoom(qtbot, isolated_settings):
         return all(a == pytest.approx(1.5 * b, rel=0.05) for a, b in zip(after, before))
 
     qtbot.waitUntil(grown, timeout=3000)
+
+
+def test_the_shortcut_list_tells_keyboard_users_the_studio_keys(qtbot, isolated_settings):
+    from convviz.ui.shortcuts_help import shortcut_rows
+
+    window = _window(qtbot)
+    rows = shortcut_rows(window)
+    assert not any("click" in where.lower() for where, _keys, _what in rows)  # no mouse needed first
+    studio = {(keys, what) for where, keys, what in rows if where.startswith("Studio")}
+    assert any("Ctrl+Z" in keys and "Ctrl+Shift+Z" in keys and "kernel" in what for keys, what in studio)
+    kernel = {what for where, _keys, what in rows if "kernel grid" in where}
+    assert {"Pick a kernel cell", "Edit the cell", "Keep / cancel the edit"} <= kernel

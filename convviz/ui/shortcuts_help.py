@@ -13,10 +13,19 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 # Keys a tab handles itself, listed in the help beside the menu shortcuts.
+MAPS = "Studio (the maps have the keys at launch; Tab back to them)"
+KERNEL = "Studio › kernel grid (Tab to it)"
 TAB_KEYS = (
-    ("Studio (click the maps first)", "Space", "Play / pause"),
-    ("Studio (click the maps first)", "← / →", "Step back / forward"),
-    ("Studio (click the maps first)", "Home / End", "First / last step"),
+    (MAPS, "Space", "Play / pause"),
+    (MAPS, "← / →", "Step back / forward"),
+    (MAPS, "Home / End", "First / last step"),
+    ("Studio", "Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo a kernel edit"),
+    (KERNEL, "← → ↑ ↓", "Pick a kernel cell"),
+    (KERNEL, "a number, Enter or F2", "Edit the cell"),
+    (KERNEL, "Enter / Esc", "Keep / cancel the edit"),
+    (KERNEL, "+ / PgUp / PgDn (Shift: ±0.1)", "Nudge the cell by ±1"),
+    ("Studio settings", "Tab to a ?, then Space or Enter", "Explain the setting in the message bar"),
+    ("Guided tour (F1)", "Enter / Esc", "Next step / end the tour"),
     ("Everywhere", "Tab / Shift+Tab", "Move between controls"),
     ("Training › Layers", "Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo a layer change"),
 )

@@ -74,8 +74,8 @@ STEPS = {
 
 #: The quiet line each tab's message bar shows while there is no message: what to try, which keys.
 HINTS = {
-    "studio": "Tip: ← and → step the kernel, Space plays; hover a cell to read it, click an output cell to jump "
-              "to its step; Ctrl+Z undoes a kernel edit. F1: a guided tour of this tab.",
+    "studio": "Tip: ← and → step the kernel, Space plays; Tab to the kernel grid to edit its cells with the keys, "
+              "Ctrl+Z undoes an edit; click an output cell to jump to its step. F1: a guided tour of this tab.",
     "training": "Tip: press Train and watch it learn; click a feature map or filter to enlarge it, and a "
                 "confusion-matrix cell (Test results) to see its test images. F1: a guided tour.",
     "inspector": "Tip: draw a digit or show a test sample; click a cell to light up what it sees, double-click "
