@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButt
 
 from convviz.ui.zoom import zoom_level
 
+BORDER = 1  # the messages' border (px): reserved with or without one, so nothing moves when it comes
 LINES = 2  # the bar is always this many lines tall, shown or not, so nothing below it ever moves
 
 _STYLES = {
@@ -67,7 +68,7 @@ class MessageBar(QFrame):
     def _fit_height(self) -> None:
         margins = self.layout().contentsMargins()
         lines = LINES * self.label.fontMetrics().lineSpacing()
-        self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * self.frameWidth() + 2)
+        self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * max(self.frameWidth(), BORDER) + 2)
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the reserved height at two lines of the current font (zoom changes it)."""
@@ -117,7 +118,6 @@ class MessageBar(QFrame):
         sheet = f"#MessageBar {{{look} border-radius:4px;}} #MessageBar QLabel {{color:{colour}; border:none;}}"
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
-            self._fit_height()  # a border changes the frame's width
 
     def show_error(self, text: str) -> None:
         """Show an error message."""
