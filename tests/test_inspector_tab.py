@@ -177,8 +177,8 @@ def test_the_labs_data_offers_its_test_samples_with_true_labels(qtbot, tab, mode
     with qtbot.waitSignal(tab.inspected, timeout=30000):
         tab.use_model(model, "test model")
     before = tab.input.samples[0]
-    tab.use_data("mnist")  # offline in the tests: the bundled sample's held-out digits
-    expected = load_dataset("mnist", limit=1000)
+    tab.use_data("mnist")  # offline in the tests: the official test set shipped in assets/
+    expected = load_dataset("mnist")
     qtbot.waitUntil(lambda: tab.input.samples[0] is not before, timeout=30000)
     assert len(tab.input.samples[0]) == len(expected.x_test)
     with qtbot.waitSignal(tab.inspected, timeout=10000):

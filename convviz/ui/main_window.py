@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.inspector.studioRequested.connect(self.replay_in_studio)
+        self.training.results.images.openRequested.connect(self.inspect_test_image)  # Test results > Inspector
         # The lab's data comes along: its test split, true labels and class names, as the inspector's samples.
         self.training.modelAvailable.connect(self._model_in_hand)
         # A run's saved model (trainer process, or File > Open run…): the inspector loads its own copy,
@@ -86,6 +87,11 @@ class MainWindow(QMainWindow):
         (path, data), self._pending_model = self._pending_model, None
         self.inspector.load_model_file(path)
         self.inspector.use_data(data)
+
+    def inspect_test_image(self, index: int, image, true_name: str) -> None:
+        """Show the Inspector with test image #``index`` (uint8 ``image``, true class ``true_name``) as input."""
+        self.tabs.setCurrentWidget(self.inspector)
+        self.inspector.input.show_test_image(index, image, true_name)
 
     def replay_in_studio(self, request: StudioRequest) -> None:
         """Animate a computation the inspector picked, on the studio's tab.

@@ -10,11 +10,12 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QPalette
-from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QComboBox, QGridLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from convviz.ui.inspector.model_overview import shape_text
 
 PREDICTED = -1
+OPACITY_MIN_WIDTH = 120  # px: a slider you can aim at, whatever the zoom
 _DISPLAY_CAM_MAP = "inferno"
 _SALIENCY_MAP = "CET-D1"  # diverging: blue negative, red positive, white zero
 
@@ -67,16 +68,20 @@ class CamView(QWidget):
         self._lay_out()
 
     def _lay_out(self) -> None:
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Class"))
-        row.addWidget(self.class_box, 1)
-        row.addWidget(QLabel("Layer"))
-        row.addWidget(self.layer_box, 1)
-        row.addWidget(QLabel("Opacity"))
-        row.addWidget(self.opacity)
+        # The slider has a row of its own: beside two combo boxes it was squeezed to a checkbox's width.
+        self.opacity.setMinimumWidth(OPACITY_MIN_WIDTH)
+        controls = QGridLayout()
+        controls.addWidget(QLabel("Class"), 0, 0)
+        controls.addWidget(self.class_box, 0, 1)
+        controls.addWidget(QLabel("Layer"), 0, 2)
+        controls.addWidget(self.layer_box, 0, 3)
+        controls.addWidget(QLabel("Opacity"), 1, 0)
+        controls.addWidget(self.opacity, 1, 1, 1, 3)
+        controls.setColumnStretch(1, 1)
+        controls.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row)
+        layout.addLayout(controls)
         layout.addWidget(self.images, 1)
         layout.addWidget(self.caption)
 

@@ -13,10 +13,11 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton,
                              QSpinBox, QVBoxLayout, QWidget)
 
-from convviz.assets import PHOTOS, bundled_digits, bundled_photo
+from convviz.assets import PHOTOS, bundled_photo
 from convviz.core.gate import safe_name
 from convviz.training.input_range import FITS, INPUT_RANGES, RANGE_LABELS, prepare_image, scale_to_range
 from convviz.training.preprocess import mnist_style
+from convviz.training.sample_sets import official_mnist_test
 from convviz.ui.inspector.digit_canvas import DigitCanvas
 from convviz.ui.inspector.image_files import read_image
 
@@ -25,13 +26,6 @@ FIT_LABELS = {"crop": "keep aspect: centre-crop", "pad": "keep aspect: pad"}
 _DRAWING = "drawing"
 RANGE_NAMES = {"[0,1]": "[0, 1]", "[0,255]": "[0, 255]", "caffe": "caffe: BGR − ImageNet mean",
                "tf": "tf: [−1, 1]", "torch": "torch: ImageNet mean / std"}
-TEST_START = 9000  # the bundled digits' last 1,000 are the lab's held-out test split
-
-
-def bundled_test_samples() -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The 1,000 held-out bundled MNIST digits (uint8), their labels and class names."""
-    images, labels = bundled_digits()
-    return images[TEST_START:], labels[TEST_START:], [str(i) for i in range(10)]
 
 
 class InputPanel(QWidget):
@@ -43,7 +37,7 @@ class InputPanel(QWidget):
         super().__init__(parent)
         self.photo: np.ndarray | None = None  # uint8 (H, W[, 3]) when the input is a photo
         self.input_shape = DIGIT_SHAPE
-        self.samples = bundled_test_samples()
+        self.samples = official_mnist_test()  # until the lab's data says otherwise
         self._build()
 
     def _build(self) -> None:
@@ -79,9 +73,10 @@ class InputPanel(QWidget):
         self.value_range.setToolTip("The pixel scaling the model expects (detected from the model)")
         self.value_range.currentIndexChanged.connect(self.changed)
         self.digit_index = QSpinBox()
-        self.digit_index.setToolTip("One of the held-out test samples the lab never trains on")
-        self.pick_button = QPushButton("Show test sample")
-        self.pick_button.setToolTip("Put test sample # into the canvas and show its true label")
+        self.digit_index.setToolTip("A test image the lab never trains on, numbered as in the Training tab's "
+                                    "Test results (MNIST: the official 10,000-image test set)")
+        self.pick_button = QPushButton("Show test image")
+        self.pick_button.setToolTip("Put test image # into the canvas and show its true label")
         self.pick_button.clicked.connect(lambda: self.show_test_sample(self.digit_index.value()))
         self.truth = QLabel("")
         self.truth.setWordWrap(True)
@@ -96,7 +91,7 @@ class InputPanel(QWidget):
         draw_row.addWidget(self.clear_button)
         draw_row.addWidget(self.centre)
         sample_row = QHBoxLayout()
-        sample_row.addWidget(QLabel("Test sample #"))
+        sample_row.addWidget(QLabel("Test image #"))
         sample_row.addWidget(self.digit_index)
         sample_row.addWidget(self.pick_button)
         form = QFormLayout()
@@ -140,9 +135,16 @@ class InputPanel(QWidget):
         images, labels, names = self.samples
         self.digit_index.setValue(index)
         label = int(labels[index])
-        name = names[label] if 0 <= label < len(names) else str(label)
-        self.truth.setText(f"True label of test sample #{index}: <b>{safe_name(name)}</b>")
-        image = images[index]
+        self.show_test_image(index, images[index], names[label] if 0 <= label < len(names) else str(label))
+
+    def show_test_image(self, index: int, image: np.ndarray, true_name: str) -> None:
+        """Show ``image`` (uint8), test image #``index`` whose true class is ``true_name``."""
+        images = self.samples[0]
+        image = np.asarray(image)
+        if 0 <= index < len(images) and images[index].size == image.size and np.array_equal(
+                images[index], image.reshape(images[index].shape)):
+            self.digit_index.setValue(index)  # the same test set: the spin box follows
+        self.truth.setText(f"True label of test image #{index}: <b>{safe_name(true_name)}</b>")
         if self.is_digit_model() and (image.ndim == 2 or image.shape[2] == 1):
             self._to_canvas(image.reshape(image.shape[:2]) / 255.0)
         else:

@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QEvent, Qt
 from PyQt6.QtWidgets import QGroupBox, QScrollArea, QVBoxLayout, QWidget
 
 from convviz.core.gate import safe_name
@@ -23,16 +23,40 @@ def boxed(title: str, *widgets: QWidget) -> QWidget:
     return box
 
 
+class ColumnArea(QScrollArea):
+    """A vertical scroll area never narrower than its column plus the scroll bar (no clipping at the side)."""
+
+    def __init__(self, column: QWidget, width: int) -> None:
+        super().__init__()
+        self._width = width
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        column.installEventFilter(self)
+        self._fit()
+
+    def needed_width(self) -> int:
+        """The column's minimum width, the vertical scroll bar (it may appear) and the frame."""
+        bar = self.verticalScrollBar().sizeHint().width()
+        return self.widget().minimumSizeHint().width() + bar + 2 * self.frameWidth()
+
+    def _fit(self) -> None:
+        needed = self.needed_width()
+        self.setMinimumWidth(needed)
+        self.setMaximumWidth(max(self._width, needed))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        """A new font or content in the column: its minimum width may have changed."""
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+
 def scrolled_column(column: QWidget, width: int) -> QScrollArea:
-    """``column`` in a vertical scroll area at most ``width`` wide, so its height never sets the window's."""
-    area = QScrollArea()
-    area.setWidget(column)
-    area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setMaximumWidth(width)
-    area.setMinimumWidth(min(width, column.minimumSizeHint().width()))
-    return area
+    """``column`` in a vertical scroll area about ``width`` wide (never too narrow for it), so its
+    height never sets the window's."""
+    return ColumnArea(column, width)
 
 
 def shown(name: str) -> str:

@@ -8,10 +8,10 @@ The images and probabilities come from a :class:`~convviz.core.runs.test_predict
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QIcon, QImage, QPixmap
 from PyQt6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from convviz.core.runs.test_predictions import TestPredictions
@@ -52,6 +52,8 @@ def pair_title(true_name: str, predicted_name: str, count: int, right: bool) -> 
 class MisclassifiedView(QWidget):
     """Thumbnails of one (true, predicted) pair of the test set, most confident first."""
 
+    openRequested = pyqtSignal(int, object, str)  # (test-image index, uint8 image, true class name)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(HINT)
@@ -74,6 +76,11 @@ class MisclassifiedView(QWidget):
         self.bars.setToolTip("The model's probability for every class, for the selected test image.")
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
+        self.open_button = QPushButton("Open in Inspector")
+        self.open_button.setToolTip("Show the selected test image in the Inspector as its input, "
+                                    "to see what every layer made of it")
+        self.open_button.clicked.connect(self._open_selected)
+        self.open_button.setEnabled(False)
         self.body = QWidget()  # the thumbnails and the bars, hidden until a cell is chosen
         row = QHBoxLayout(self.body)
         row.setContentsMargins(0, 0, 0, 0)
@@ -84,10 +91,14 @@ class MisclassifiedView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.detail)
+        detail_row = QHBoxLayout()
+        detail_row.addWidget(self.detail, 1)
+        detail_row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(detail_row)
         layout.addStretch(0)
         self.body.hide()
         self.list.currentRowChanged.connect(self.show_image)
+        self.list.currentRowChanged.connect(self._selected)
         self.list.itemEntered.connect(lambda item: self.show_image(self.list.row(item)))
         self.predictions: TestPredictions | None = None
         self.class_names: list[str] = []
@@ -101,6 +112,7 @@ class MisclassifiedView(QWidget):
         self.pair = None
         self.title.setText(text)
         self.detail.setText("")
+        self._selected(-1)
         self.body.hide()
 
     def set_predictions(self, predictions: TestPredictions | None, class_names=()) -> None:
@@ -162,3 +174,19 @@ class MisclassifiedView(QWidget):
     def shown_indices(self) -> list[int]:
         """The test-image indices of the thumbnails on show, in order."""
         return [int(self.list.item(row).data(Qt.ItemDataRole.UserRole)) for row in range(self.list.count())]
+
+    def _selected(self, row: int) -> None:
+        """The button names the selected image (the text above may follow the mouse instead)."""
+        item = self.list.item(row)
+        self.open_button.setEnabled(item is not None)
+        index = None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        self.open_button.setText("Open in Inspector" if index is None else f"Open #{index} in Inspector")
+
+    def _open_selected(self) -> None:
+        """Ask for the selected thumbnail's test image in the Inspector (``openRequested``)."""
+        item = self.list.currentItem()
+        if item is None or self.predictions is None:
+            return
+        index = int(item.data(Qt.ItemDataRole.UserRole))
+        true = int(self.predictions.labels[index])
+        self.openRequested.emit(index, self.predictions.images[index], self.class_names[true])
