@@ -188,3 +188,14 @@ def test_esc_ends_the_tour_and_gives_the_keys_back_to_the_kernel_grid(window, qt
     with qtbot.waitSignal(tour.finished):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is grid
+
+
+def test_tab_reaches_each_question_mark_just_before_its_field(tab, qtbot):
+    controls = tab.controls
+    for topic, field in (("padding", controls.padding), ("stride", controls.stride)):
+        _focus(qtbot, controls.info[topic])
+        qtbot.keyClick(controls.info[topic], Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() in (field, field.focusProxy()), topic
+    _focus(qtbot, controls.square)
+    qtbot.keyClick(controls.square, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is controls.info["padding"]

@@ -110,7 +110,8 @@ class ControlsPanel(QWidget):
         size_row.addWidget(self.square)
         form.addRow("Preset", self.preset)
         form.addRow("Size", size_row)
-        form.addRow(_hint("Double-click a kernel cell to type a value; wheel over it: ±1 (Shift: ±0.1)."))
+        form.addRow(_hint("Tab to the kernel grid: arrows pick a cell, type a number (Enter keeps, Esc cancels); "
+                           "or double-click a cell; wheel or +/PgUp/PgDn: ±1 (Shift: ±0.1)."))
         self.preset.activated.connect(self._preset_chosen)
         self.kernel_h.valueChanged.connect(self._kernel_size_changed)
         self.kernel_w.valueChanged.connect(self._kernel_size_changed)

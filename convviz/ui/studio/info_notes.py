@@ -184,9 +184,19 @@ def beside_label(widget: QWidget, button: InfoButton) -> None:
 
 
 def add_info_buttons(state, fields: dict[str, QWidget]) -> dict[str, InfoButton]:
-    """One :class:`InfoButton` per topic, beside the label of its field's row."""
+    """One :class:`InfoButton` per topic, beside the label of its field's row, just before the field for Tab."""
     buttons = {}
     for topic, widget in fields.items():
         buttons[topic] = InfoButton(topic, state)
         beside_label(widget, buttons[topic])
+        QWidget.setTabOrder(_tab_stop_before(widget), buttons[topic])  # Tab: the "?", then its field
     return buttons
+
+
+def _tab_stop_before(widget: QWidget) -> QWidget:
+    """The Tab stop before ``widget``, not a container of it (Qt puts a widget after a container's children)."""
+    before = widget.previousInFocusChain()
+    while before is not widget and (before.isAncestorOf(widget)
+                                    or not before.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        before = before.previousInFocusChain()
+    return before
