@@ -57,3 +57,49 @@ def test_the_export_leaves_the_window_dark(studio_tab, dark_app, tmp_path):
     canvas = studio_tab.canvas
     assert canvas.palette().color(canvas.backgroundRole()).lightness() < 128
     assert canvas.dot_product.palette().color(QPalette.ColorRole.WindowText).lightness() > 128
+
+
+def _max_contrast(image, rect, background) -> float:
+    """The highest contrast of any (opaque) pixel of ``image`` in ``rect`` against ``background``."""
+    from PyQt6.QtGui import QColor
+
+    from convviz.ui.studio.readable import contrast_ratio
+
+    best = 1.0
+    for y in range(rect.top(), rect.bottom() + 1):
+        for x in range(rect.left(), rect.right() + 1):
+            colour = QColor(image.pixelColor(x, y))
+            if colour.alpha() > 128:
+                best = max(best, contrast_ratio(colour, background))
+    return best
+
+
+@pytest.mark.parametrize("kind", ["depthwise", "transposed"])
+def test_the_in_depth_views_are_dark_in_the_dark_theme(studio_tab, dark_app, qtbot, kind):
+    studio_tab.state.set_kind(kind)
+    assert studio_tab.stack.currentWidget() is studio_tab.depth_canvas
+    for view in (studio_tab.depth_canvas.input_view, studio_tab.depth_canvas.output_view):
+        qtbot.waitUntil(lambda: view.width() > 20 and view.height() > 20, timeout=3000)
+        grey = _grey(export.qimage_to_pil(view.grab().toImage()))
+        corners = [grey[1, 1], grey[1, -2], grey[-2, 1], grey[-2, -2]]
+        assert max(corners) < 100, (view, corners)  # no large white panel
+
+
+def test_check_boxes_and_transport_icons_read_in_the_dark(studio_tab, dark_app, qtbot):
+    from PyQt6.QtCore import QRect
+    from PyQt6.QtWidgets import QStyle, QStyleOptionButton
+
+    studio_tab.state.set_kind("transposed")
+    box = studio_tab.depth_canvas.as_conv
+    qtbot.waitUntil(box.isVisible, timeout=3000)
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    window = box.palette().color(QPalette.ColorRole.Window)
+    assert _max_contrast(box.grab().toImage(), indicator, window) >= 3  # the box itself is visible
+    transport = studio_tab.transport
+    for button in (transport.start_button, transport.back_button, transport.play_button,
+                   transport.forward_button, transport.end_button):
+        icon = button.icon().pixmap(20, 20).toImage()
+        background = button.palette().color(QPalette.ColorRole.Button)
+        assert _max_contrast(icon, QRect(0, 0, icon.width(), icon.height()), background) >= 4.5, button.toolTip()

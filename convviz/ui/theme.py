@@ -5,9 +5,9 @@ The choice is "system" (follow the desktop's colour scheme, live), "light" or "d
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QObject, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QPalette
-from PyQt6.QtWidgets import QApplication, QStyleFactory, QWidget
+from PyQt6.QtCore import QObject, QRectF, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QPainter, QPalette, QPen
+from PyQt6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
 
 CHOICES = ("system", "light", "dark")
 PLOT_COLOURS = {"light": ("w", "k"), "dark": ("#1e1f22", "#d8d8d8")}  # (background, foreground)
@@ -52,6 +52,31 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+class ReadableStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined in a colour that reads on a dark palette
+    (Fusion outlines them in a darker shade of the window: invisible on a dark one)."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802
+        """Fusion's drawing; in the dark, a visible outline around the indicators."""
+        super().drawPrimitive(element, option, painter, widget)
+        kinds = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+        if element not in kinds or not is_dark(option.palette):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box, 1.5, 1.5)
+        painter.restore()
+
+
 class Theme(QObject):
     """The theme choice; applies the palette and recolours plots when it changes."""
 
@@ -79,7 +104,7 @@ class Theme(QObject):
     def apply(self) -> None:
         """Apply the effective look to the application and every plot on show."""
         app = QApplication.instance()
-        app.setStyle("Fusion")  # native styles ignore parts of a palette; Fusion draws with all of it
+        app.setStyle(ReadableStyle())  # native styles ignore parts of a palette; Fusion draws with all of it
         look = self.effective()
         app.setPalette(dark_palette() if look == "dark" else light_palette())
         recolour_plots(look)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PyQt6.QtWidgets import (
     QApplication, QGridLayout, QLabel, QSlider, QSpinBox, QStyle, QToolButton, QWidget, QWidgetItem,
 )
@@ -12,9 +13,28 @@ _ICON = QStyle.StandardPixmap
 from convviz.ui.studio.studio_state import StudioState
 
 
+def media_icon(kind: QStyle.StandardPixmap, palette: QPalette) -> QIcon:
+    """The style's media icon recoloured in ``palette``'s button text (greyed when disabled), so
+    it reads on a dark theme as on a light one (the style's own icons are dark grey)."""
+    shape = QApplication.style().standardIcon(kind).pixmap(QSize(40, 40))
+    icon = QIcon()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        tinted = QPixmap(shape.size())
+        tinted.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(tinted)
+        painter.drawPixmap(0, 0, shape)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(tinted.rect(), palette.color(group, QPalette.ColorRole.ButtonText))
+        painter.end()
+        icon.addPixmap(tinted, mode)
+    return icon
+
+
 def _button(icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
     button = QToolButton()
-    button.setIcon(QApplication.style().standardIcon(icon))
+    button.kind = icon
+    button.setIcon(media_icon(icon, button.palette()))
     button.setIconSize(QSize(20, 20))
     button.setToolTip(tip)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # space and arrows stay with the studio
@@ -114,6 +134,13 @@ class TransportBar(QWidget):
         if event.type() == QEvent.Type.FontChange:
             self._fit_position()
             self.set_two_rows(self.width() < self._one_row_width())
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._recolour_icons()
+
+    def _recolour_icons(self) -> None:
+        """The theme changed: the media icons take its button text colour."""
+        for button in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
+            button.setIcon(media_icon(button.kind, self.palette()))
 
     @property
     def playing(self) -> bool:
@@ -134,13 +161,15 @@ class TransportBar(QWidget):
         if self.state.at_end:
             self.state.set_step(0)
         self.timer.start()
-        self.play_button.setIcon(QApplication.style().standardIcon(_ICON.SP_MediaPause))
+        self.play_button.kind = _ICON.SP_MediaPause
+        self.play_button.setIcon(media_icon(_ICON.SP_MediaPause, self.palette()))
         self.playingChanged.emit(True)
 
     def pause(self) -> None:
         """Stop playing, keeping the current step."""
         self.timer.stop()
-        self.play_button.setIcon(QApplication.style().standardIcon(_ICON.SP_MediaPlay))
+        self.play_button.kind = _ICON.SP_MediaPlay
+        self.play_button.setIcon(media_icon(_ICON.SP_MediaPlay, self.palette()))
         self.playingChanged.emit(False)
 
     def _tick(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PyQt6.QtCore import QRect, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
+from PyQt6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from convviz.ui.studio.tile_render import render_tile, volume_font
@@ -166,7 +166,7 @@ class VolumeView(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         """Slices, titles, then the step's outlines and shades."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))  # dark in the dark theme
         h = self.highlights
         for index, tile in enumerate(self._tiles):
             if tile is None:
@@ -178,14 +178,16 @@ class VolumeView(QWidget):
             if h.taps is not None and (not h.channels or index in h.channels):
                 self._paint_taps(painter, tile, cell, h.taps, WINDOW)
             elif h.taps is not None:
-                painter.fillRect(tile, QColor(255, 255, 255, 150))  # a channel this filter does not read
+                veil = QColor(self.palette().color(QPalette.ColorRole.Base))
+                veil.setAlpha(150)
+                painter.fillRect(tile, veil)  # a channel this filter does not read
         painter.end()
 
     def _paint_title(self, painter: QPainter, index: int, tile: QRect) -> None:
         on = index == self.highlights.focus or index in self.highlights.channels
         if self._titled[index]:
             name = self.names[index] if index < len(self.names) else str(index)
-            painter.setPen(FOCUS if on else QColor("#4b5563"))
+            painter.setPen(FOCUS if on else self.palette().color(QPalette.ColorRole.PlaceholderText))
             font = painter.font()
             font.setPixelSize(11)
             font.setBold(on)
