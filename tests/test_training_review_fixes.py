@@ -121,3 +121,50 @@ def test_gif_frames_hold_the_maps_only_and_the_dialog_names_the_page(qtbot, tab,
     assert "Activations" in tab.timeline.export_button.toolTip()
     tab.export_gif_to(tmp_path / "maps.gif")
     assert sizes[-1][0] == tab.activations.view.size()
+
+
+# -- 2. zoom in, then back: the 100% layout fits again --------------------------------------------
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """The real MainWindow on the Training tab at 1024x768, settings isolated, no trainer process."""
+    from convviz.ui.main_window import MainWindow
+    from convviz.ui.zoom import zoom_level
+
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
+    zoom_level().reset()
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main._warmed = True
+    main.tabs.setCurrentWidget(main.training)
+    main.resize(1024, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    zoom_level().reset()
+    main.close()
+
+
+def _ranges(window):
+    area = window.centralWidget()
+    return area.verticalScrollBar().maximum(), area.horizontalScrollBar().maximum()
+
+
+def test_zooming_in_and_back_leaves_the_training_tab_fitting_as_before(qtbot, window):
+    from convviz.ui.zoom import zoom_level
+
+    qtbot.waitUntil(lambda: _ranges(window) == (0, 0), timeout=3000)
+    zoom_level().set_factor(1.46)
+    timeline = window.training.timeline
+    qtbot.waitUntil(lambda: _ranges(window)[0] > 0, timeout=3000)  # zoomed in: the page scrolls down
+    qtbot.wait(50)  # the deferred re-measuring runs on the next event-loop turns
+    assert timeline.slider.width() >= 100  # a slider, not a stub
+    bold = timeline.label.font()
+    bold.setBold(True)
+    from PyQt6.QtGui import QFontMetrics
+    assert timeline.label.width() >= QFontMetrics(bold).horizontalAdvance("viewing epoch 99, batch 9999")
+    controls = window.training.controls
+    assert controls.data.width() >= controls.data.fontMetrics().horizontalAdvance("MNIST (auto)")
+    assert controls.note.height() >= controls.note.heightForWidth(controls.note.width())  # the whole note
+    zoom_level().reset()
+    qtbot.waitUntil(lambda: _ranges(window) == (0, 0), timeout=3000)

@@ -26,6 +26,7 @@ from convviz.training.loaded_models import shape_text
 from convviz.training.models import CUSTOM, MODEL_PRESETS, preset_param_count
 from convviz.training.training_config import LOADED
 from convviz.ui.training.seed_control import SeedControl
+from convviz.ui.training.zoom_fit import ZoomFit
 from convviz.ui.zoom import relative_font
 
 MNIST_AUTO = "mnist"
@@ -81,10 +82,10 @@ class TrainingControls(QGroupBox):
         model_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long model names: combo below
         model_form.addRow(_label("Data"), data_row)
         model_form.addRow(_label("Model"), self.preset)
-        model_form.addRow(_label(""), self.params)
+        model_form.addRow(self.params)  # the row's whole width: zoomed in, the count is not cut
         model_form.addRow(_label("Weights"), self.weights)
         self._model_form = model_form
-        run_form = QFormLayout()
+        run_form = QFormLayout(rowWrapPolicy=QFormLayout.RowWrapPolicy.WrapLongRows)  # zoomed in: fields below
         run_form.addRow(_label("Epochs"), self.epochs)
         run_form.addRow(_label("Batch size"), self.batch_size)
         run_form.addRow(_label("Learning rate"), self.learning_rate)
@@ -118,6 +119,7 @@ class TrainingControls(QGroupBox):
         self.custom_total: int | None = None
         self.custom_error = ""  # why the custom stack cannot be built ("" if it can)
         self.loaded: dict | None = None  # the loaded .keras model offered as "loaded: <name>"
+        self.zoom_fit = ZoomFit(self, self.note, self.data, "MNIST (auto)")  # sizes that follow the zoom both ways
         self._show_preset()
         self.set_state("idle")
         for first, second in zip(self.inputs(), self.inputs()[1:]):  # top to bottom, left to right
@@ -158,6 +160,7 @@ class TrainingControls(QGroupBox):
         self.preset.setItemData(self.preset.count() - 1, "Your own stack of layers, built in the Layers page",
                                 Qt.ItemDataRole.ToolTipRole)
         self.params = QLabel()
+        self.params.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.weights = QComboBox()
         self.weights.setToolTip("Train the loaded model from the weights in its file, or from scratch")
         for text, keep, tip in (
@@ -256,7 +259,7 @@ class TrainingControls(QGroupBox):
 
     def _show_preset(self) -> None:
         self._show_model()
-        self._fit_note()
+        self.zoom_fit.fit_note()
 
     def _show_model(self) -> None:
         name = self.preset.currentData()
@@ -276,14 +279,6 @@ class TrainingControls(QGroupBox):
         preset = MODEL_PRESETS[name]
         self.params.setText(f"<b>{preset_param_count(name):,} parameters</b>")
         self.note.setText(f"{preset.description}.<br>{preset.note}")
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        """Keep the whole note readable at this width (the box's layout asks at another width)."""
-        super().resizeEvent(event)
-        self._fit_note()
-
-    def _fit_note(self) -> None:
-        self.note.setMinimumHeight(self.note.heightForWidth(max(self.note.width(), 1)))
 
     def _show_loaded(self) -> None:
         loaded = {key: html.escape(str(value)) for key, value in self.loaded.items()}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
+from PyQt6.QtWidgets import QHBoxLayout, QLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 LEFT_COLUMN_WIDTH = 300  # leaves the Layers page room for all its columns at 1000 px
 
@@ -28,6 +28,7 @@ def arrange(tab) -> QTabWidget:
     pages.addTab(tab.layer_editor, "Layers")
     pages.addTab(tab.summary, "Model summary")
     pages.addTab(tab.results, "Test results")
+    pages.installEventFilter(HiddenPagesFollowFont(pages))
     top = QWidget()
     top_layout = QHBoxLayout(top)
     top_layout.setContentsMargins(0, 0, 0, 0)
@@ -54,3 +55,31 @@ def arrange(tab) -> QTabWidget:
     layout.addWidget(tab.messages)
     layout.addLayout(body, 1)
     return pages
+
+
+class HiddenPagesFollowFont(QObject):
+    """Re-measures the hidden pages of ``pages`` after a zoom, so their old minimum sizes do not linger.
+
+    Qt measures a hidden widget's layout only when it is shown; until then the page widget keeps the
+    minimum size of the font before, and zoomed in then back to 100% the tab no longer fit.
+    """
+
+    def __init__(self, pages: QTabWidget) -> None:
+        super().__init__(pages)
+        self.pages = pages
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        """On a font change, measure every page again once the children have the new font."""
+        if watched is self.pages and event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self.remeasure)
+        return False
+
+    def remeasure(self) -> None:
+        """Invalidate and activate every layout under every page, then let the page widget ask again."""
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            for layout in reversed([page.layout(), *page.findChildren(QLayout)]):
+                if layout is not None:
+                    layout.invalidate()
+                    layout.activate()
+        self.pages.updateGeometry()

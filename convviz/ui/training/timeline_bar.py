@@ -11,9 +11,9 @@ the tooltip states.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QFontMetrics
-from PyQt6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PyQt6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QSlider, QWidget
 
 from convviz.core.training_view import LIVE, TrainingView
 
@@ -44,24 +44,18 @@ class TimelineBar(QWidget):
         self.slider.setPageStep(4)
         self.slider.setRange(0, 0)
         self.slider.setToolTip("Scrub through the kept snapshots; End follows the run live")
+        self.slider.setMinimumWidth(100)  # a slider, not a stub, however big the zoomed texts beside it
         self.label = QLabel()
-        # two lines (where, then how many or how to follow), as wide as the widest of them in bold,
-        # so the slider does not jump as the text changes
-        bold = self.label.font()
-        bold.setBold(True)
-        widest = max(QFontMetrics(bold).horizontalAdvance(text) for text in WIDEST_LINES)
-        self.label.setFixedWidth(widest + 4)
         self.export_button = QPushButton("Export GIF…")
         self.set_gif_page("Filters")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 0, 4, 0)
-        row.addWidget(QLabel("Timeline"))
-        row.addWidget(self.play_button)
-        row.addWidget(self.speed)
-        row.addWidget(self.slider, 1)
-        row.addWidget(self.label)
-        row.addWidget(self.live_button)
-        row.addWidget(self.export_button)
+        self.row = QGridLayout(self)
+        self.row.setContentsMargins(4, 0, 4, 0)
+        self.row.setVerticalSpacing(0)
+        for column, widget in enumerate((QLabel("Timeline"), self.play_button, self.speed, self.slider, self.label,
+                                         self.live_button, self.export_button)):
+            self.row.addWidget(widget, 0, column)
+        self.row.setColumnStretch(3, 1)
+        self._fit_label()
         self.player = QTimer(self)
         self._set_speed()
         self.player.timeout.connect(self._advance)
@@ -90,6 +84,31 @@ class TimelineBar(QWidget):
                f"(about {per / 1e6:.2f} MB each, {count * per / 1e6:.1f} MB now)")
         self.slider.setToolTip(f"Scrub through the kept snapshots; End follows the run live. {tip}")
         self.label.setToolTip(tip)
+
+    def _fit_label(self) -> None:
+        """Size the label for its widest line in the current font; if the row has no room for it, put it below."""
+        bold = self.label.font()
+        bold.setBold(True)
+        # as wide as the widest line in bold, so the slider does not jump as the text changes
+        self.label.setFixedWidth(max(QFontMetrics(bold).horizontalAdvance(text) for text in WIDEST_LINES) + 4)
+        others = sum(self.row.itemAt(i).widget().sizeHint().width() for i in range(self.row.count())
+                     if self.row.itemAt(i).widget() not in (self.slider, self.label))
+        needed = others + self.slider.minimumWidth() + self.label.width() + 7 * self.row.horizontalSpacing() + 8
+        below = self.width() < needed
+        if below != (self.row.getItemPosition(self.row.indexOf(self.label))[0] == 1):
+            self.row.removeWidget(self.label)
+            self.row.addWidget(self.label, *((1, 0, 1, 7) if below else (0, 4)))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Zoomed in or out: measure the label again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # once the children have the new font too
+            QTimer.singleShot(0, self._fit_label)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Narrow: the label goes below the slider, which keeps its room."""
+        super().resizeEvent(event)
+        self._fit_label()
 
     def stop_playing(self) -> None:
         """Stop a playback (a new run or model)."""
