@@ -8,7 +8,7 @@ turn the wheel to nudge. After an edit the keyboard comes back to the grid.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QRect, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QPainter, QPalette, QPen
 from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -152,9 +152,14 @@ class KernelEditor(GridView):
             return
         painter = QPainter(self)
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        rows, cols = self.grid_shape
+        grid = QRect(self._origin, QSize(cols * self._cell, rows * self._cell))
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
-        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        painter.drawRect(grid.adjusted(-4, -4, 3, 3).intersected(self.rect().adjusted(1, 1, -2, -2)))
         (t, _), (l, _) = self._pads
         rect = self.cell_rect(self.cursor_cell[0] + t, self.cursor_cell[1] + l)
-        painter.setPen(QPen(CURSOR, 4 if self._cell >= 20 else 2, Qt.PenStyle.DashLine))
-        painter.drawRect(rect.adjusted(3, 3, -3, -3) if self._cell >= 20 else rect)
+        rect = rect.adjusted(3, 3, -3, -3) if self._cell >= 20 else rect
+        painter.setPen(QPen(QColor("#ffffff"), 5 if self._cell >= 20 else 3))  # readable on any cell colour
+        painter.drawRect(rect)
+        painter.setPen(QPen(CURSOR, 3 if self._cell >= 20 else 2, Qt.PenStyle.DashLine))
+        painter.drawRect(rect)
