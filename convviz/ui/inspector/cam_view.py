@@ -70,13 +70,14 @@ class CamView(QWidget):
     def _lay_out(self) -> None:
         # The slider has a row of its own: beside two combo boxes it was squeezed to a checkbox's width.
         self.opacity.setMinimumWidth(OPACITY_MIN_WIDTH)
+        self.opacity.setMaximumWidth(3 * OPACITY_MIN_WIDTH)
         controls = QGridLayout()
         controls.addWidget(QLabel("Class"), 0, 0)
         controls.addWidget(self.class_box, 0, 1)
         controls.addWidget(QLabel("Layer"), 0, 2)
         controls.addWidget(self.layer_box, 0, 3)
         controls.addWidget(QLabel("Opacity"), 1, 0)
-        controls.addWidget(self.opacity, 1, 1, 1, 3)
+        controls.addWidget(self.opacity, 1, 1)
         controls.setColumnStretch(1, 1)
         controls.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
