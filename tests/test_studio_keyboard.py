@@ -199,3 +199,26 @@ def test_tab_reaches_each_question_mark_just_before_its_field(tab, qtbot):
     _focus(qtbot, controls.square)
     qtbot.keyClick(controls.square, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is controls.info["padding"]
+
+
+def test_tab_reaches_the_transport_and_space_on_play_plays(qtbot, studio_tab):
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtWidgets import QApplication
+
+    tab = studio_tab
+    transport = tab.transport
+    tab.setFocus()
+    qtbot.waitUntil(tab.hasFocus)
+    seen = set()
+    for _ in range(120):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.add(QApplication.focusWidget())
+        if transport.play_button in seen and transport.scrubber in seen:
+            break
+    assert transport.play_button in seen and transport.scrubber in seen
+    transport.scrubber.setFocus(Qt.FocusReason.TabFocusReason)
+    start = tab.state.index
+    qtbot.keyClick(transport.scrubber, Qt.Key.Key_Right)
+    assert tab.state.index == start + 1
+    qtbot.mouseClick(transport.forward_button, Qt.MouseButton.LeftButton)
+    assert not transport.forward_button.hasFocus()  # a click leaves the keys where they were

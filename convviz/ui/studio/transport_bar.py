@@ -37,7 +37,7 @@ def _button(icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
     button.setIcon(media_icon(icon, button.palette()))
     button.setIconSize(QSize(20, 20))
     button.setToolTip(tip)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # space and arrows stay with the studio
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches it; a click leaves the keys with the studio
     button.setMinimumSize(34, 30)
     return button
 
@@ -64,7 +64,7 @@ class TransportBar(QWidget):
         self.end_button = _button(_ICON.SP_MediaSkipForward, "Jump to the last step (End)")
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Drag to go to any step of the animation.")
-        self.scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scrubber.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # arrows scrub once Tab is on it; clicks don't take the keys
         self.scrubber.setMinimumWidth(120)
         self.speed = QSpinBox()
         self.speed.setRange(1, 60)
