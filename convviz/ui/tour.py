@@ -78,7 +78,7 @@ HINTS = {
               "Ctrl+Z undoes an edit; click an output cell to jump to its step. F1: a guided tour of this tab.",
     "training": "Tip: press Train and watch it learn; click a feature map or filter to enlarge it, and a "
                 "confusion-matrix cell (Test results) to see its test images. F1: a guided tour.",
-    "inspector": "Tip: draw a digit or show a test sample; click a cell to light up what it sees, double-click "
+    "inspector": "Tip: draw a digit or show a test image; click a cell to light up what it sees, double-click "
                  "a map to enlarge it, and see Why it decided. F1: a guided tour.",
 }
 
