@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PyQt6.QtCore import QEvent, Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
 from PyQt6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -18,7 +18,7 @@ from convviz.training.models import MODEL_PRESETS
 from convviz.training.stack_check import check_stack
 from convviz.ui.training.layer_editor_buttons import build_buttons, head_text
 from convviz.ui.training.layer_history import SpecHistory, is_history_key
-from convviz.ui.training.layer_row_editor import SETTING_KEYS, LayerRowEditor, default_spec
+from convviz.ui.training.layer_row_editor import SETTING_KEYS, LayerRowEditor, changed_setting, default_spec
 from convviz.ui.training.layer_table import HEADERS, KIND_COL, OUTPUT_COL, PARAMS_COL, build_table, chain_tab_order
 from convviz.ui.training.summary_table import keras_shape
 
@@ -140,13 +140,18 @@ class LayerEditor(QWidget):
     def _restore(self, specs: tuple | None) -> None:
         if specs is None:
             return
-        row = self.table.currentRow()
+        before, row = self.specs(), self.table.currentRow()
+        changed = changed_setting(before, specs)
+        if changed is not None:
+            row = changed[0]
         self._restoring = True
         try:
             self.set_specs(specs, min(row, len(specs) - 1) if row >= 0 else None)
         finally:
             self._restoring = False
-        self.table.setFocus()  # the edited widget is gone; keep the focus in the editor for Ctrl+Z
+        # The edited widget is gone: focus its successor (the setting the step changed), else the table.
+        widget = self.setting(*changed) if changed is not None else None
+        (widget or self.table).setFocus()
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -234,6 +239,7 @@ class LayerEditor(QWidget):
             self._set_text(row, KIND_COL, spec.kind, grey=True)
             self.table.setSpan(row, 1, 1, len(SETTING_KEYS))
             self._set_text(row, 1, head_text(spec), grey=True)
+            self.table.item(row, 1).setData(Qt.ItemDataRole.SizeHintRole, QSize(0, 0))  # spans: not the Filters width
             self._set_text(row, OUTPUT_COL, keras_shape(computed.output_shape), grey=True)
             self._set_text(row, PARAMS_COL, f"{computed.params:,}", grey=True, right=True)
         self._show_status()

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QHBoxLayout, QMenu, QToolButton
+from PyQt6.QtWidgets import QMenu, QToolButton
 
 from convviz.arithmetic.layer_stack import LAYER_KINDS, LayerSpec
 from convviz.training.models import MODEL_PRESETS
+from convviz.ui.training.flow_layout import FlowLayout
 from convviz.ui.training.layer_history import undo_actions
+from convviz.ui.zoom import relative_font
 
 
 def head_text(spec: LayerSpec) -> str:
@@ -23,13 +25,15 @@ def _menu_button(text: str, menu: QMenu, tip: str) -> QToolButton:
     button.setText(text)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+    relative_font(button, 1.0)  # a styled widget no longer follows the application font (the zoom)
     button.setMenu(menu)
     button.setToolTip(tip)
     return button
 
 
-def build_buttons(editor) -> QHBoxLayout:
-    """Make ``editor``'s buttons, menus and undo actions (as its attributes) and return their row.
+def build_buttons(editor) -> FlowLayout:
+    """Make ``editor``'s buttons, menus and undo actions (as its attributes) and return their row,
+    which wraps onto a second line when it is too narrow (zoomed in) instead of scrolling sideways.
 
     ``editor._buttons`` lists them in Tab order; each takes the focus from the keyboard and
     reports to the editor's event filter (so Ctrl+Z on a button undoes a layer change too).
@@ -66,10 +70,9 @@ def build_buttons(editor) -> QHBoxLayout:
     editor.table.addActions([editor.undo_action, editor.redo_action])
     editor._buttons = [editor.add_button, editor.remove_button, editor.up_button, editor.down_button,
                        editor.preset_button, editor.undo_button, editor.redo_button, editor.use_button]
-    row = QHBoxLayout()
+    row = FlowLayout()
     for widget in editor._buttons:
         widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         widget.installEventFilter(editor)
         row.addWidget(widget)
-    row.addStretch(1)
     return row

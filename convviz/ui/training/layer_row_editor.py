@@ -30,6 +30,29 @@ def default_spec(kind: str) -> LayerSpec:
     return LayerSpec(kind, kernel=2) if kind.endswith("Pooling2D") else LayerSpec(kind)
 
 
+def changed_setting(before, after) -> tuple[int, str] | None:
+    """(row, setting key) of the one setting shown differently in stacks ``before`` and ``after``;
+    None when they differ in structure (layers added, removed or moved) or not visibly."""
+    if len(before) != len(after):
+        return None
+    rows = [row for row, (old, new) in enumerate(zip(before, after)) if old != new]
+    if len(rows) != 1 or before[rows[0]].kind != after[rows[0]].kind:
+        return None
+    row = rows[0]
+    keys = [key for key in _KIND_KEYS[after[row].kind] if _shown(before[row], key) != _shown(after[row], key)]
+    return (row, keys[0]) if keys else None
+
+
+def _shown(spec: LayerSpec, key: str):
+    """The value the widget for ``key`` shows for ``spec`` (what :meth:`LayerRowEditor.spec` reads back)."""
+    if key == "size":
+        return {"Dropout": spec.rate, "Dense": spec.units}.get(spec.kind, spec.filters)
+    if key in ("kernel", "stride", "dilation"):
+        default = {"kernel": 3, "stride": 0 if spec.kind.endswith("Pooling2D") else 1, "dilation": 1}[key]
+        return _first(getattr(spec, key), default)
+    return spec.padding if key == "padding" else spec.activation or "linear"
+
+
 def _first(value, fallback: int) -> int:
     """An int setting from an int or an (h, w) pair (the editor edits square windows)."""
     if value is None:
