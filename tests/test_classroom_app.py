@@ -4,7 +4,7 @@ import time
 
 import pytest
 from PyQt6.QtCore import QRect, Qt
-from PyQt6.QtGui import QPalette
+from PyQt6.QtGui import QAction, QPalette
 from PyQt6.QtWidgets import QApplication, QWidget
 
 
@@ -230,3 +230,19 @@ def test_the_shortcut_list_tells_keyboard_users_the_studio_keys(qtbot, isolated_
     assert any("Ctrl+Z" in keys and "Ctrl+Shift+Z" in keys and "kernel" in what for keys, what in studio)
     kernel = {what for where, _keys, what in rows if "kernel grid" in where}
     assert {"Pick a kernel cell", "Edit the cell", "Keep / cancel the edit"} <= kernel
+
+
+def test_the_zoom_level_is_named_in_the_menu_and_for_a_moment_in_the_tab(qtbot, isolated_settings, monkeypatch):
+    from convviz.ui import classroom
+
+    monkeypatch.setattr(classroom, "ZOOM_NOTE_MS", 50)
+    window = _shown(qtbot, _window(qtbot))
+    bar = window.studio.message_bar
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    reset = next(a for a in window.findChildren(QAction) if a.text().startswith("&Reset zoom"))
+    assert reset.text() == "&Reset zoom (now 110%)"
+    assert bar.text.startswith("Zoom 110%")
+    qtbot.waitUntil(lambda: bar.text == "", timeout=2000)  # the note goes by itself
+    bar.show_error("Kernel 7×7 does not fit the 5×5 input.")
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert reset.text() == "&Reset zoom (now 100%)" and bar.level == "error"  # an error is not covered up

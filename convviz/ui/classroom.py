@@ -6,6 +6,7 @@ the settings that come back on the next launch (the app does it, tests ask for i
 
 from __future__ import annotations
 
+from PyQt6.QtCore import QObject, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
 
@@ -59,7 +60,10 @@ def _add_view_items(window: QMainWindow, menu: QMenu) -> None:
     menu.addSeparator()
     menu.addAction(_action(window, "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), zoom.zoom_in))
     menu.addAction(_action(window, "Zoom &out", (QKeySequence.StandardKey.ZoomOut,), zoom.zoom_out))
-    menu.addAction(_action(window, "&Reset zoom", ("Ctrl+0",), zoom.reset))
+    reset = _action(window, "&Reset zoom (now 100%)", ("Ctrl+0",), zoom.reset)
+    menu.addAction(reset)
+    window.zoom_note = _ZoomNote(window, reset)
+    zoom.changed.connect(window.zoom_note.say)  # a slot of the window's child: gone with the window
     themes = menu.addMenu("T&heme")
     group = QActionGroup(window)
     window.theme_actions = {}
@@ -70,6 +74,37 @@ def _add_view_items(window: QMainWindow, menu: QMenu) -> None:
         themes.addAction(action)
         window.theme_actions[choice] = action
     theme.changed.connect(lambda choice: window.theme_actions[choice].setChecked(True))
+
+
+ZOOM_NOTE_MS = 4000  # how long "Zoom 150%" stays in the message space (unless another message replaced it)
+
+
+class _ZoomNote(QObject):
+    """Names the zoom level in the View menu and, for a moment, in the current tab's message space."""
+
+    def __init__(self, window: QMainWindow, reset: QAction) -> None:
+        super().__init__(window)
+        self.window, self.reset = window, reset
+        self.bar, self.text = None, ""
+        self.timer = QTimer(self, singleShot=True)  # dies with the window, so it never fires on a closed one
+        self.timer.timeout.connect(self._clear)
+
+    def say(self, factor: float) -> None:
+        """Show ``factor`` as a percentage; a problem on show in the message space is not covered up."""
+        percent = f"{factor:.0%}"
+        self.reset.setText(f"&Reset zoom (now {percent})")
+        tab = self.window.tabs.currentWidget() if hasattr(self.window, "tabs") else None
+        bar = getattr(tab, "messages", None) or getattr(tab, "message_bar", None)
+        if bar is None or bar.level in ("error", "warning"):
+            return
+        text = f"Zoom {percent} (Ctrl+0 goes back to 100%)." if factor != 1.0 else "Zoom 100%."
+        bar.show_info(text)
+        self.bar, self.text = bar, text
+        self.timer.start(ZOOM_NOTE_MS)
+
+    def _clear(self) -> None:
+        if self.bar is not None and self.bar.text == self.text:  # unless another message took its place
+            self.bar.clear()
 
 
 def _add_help_items(window: QMainWindow, menu: QMenu) -> None:

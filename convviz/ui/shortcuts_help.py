@@ -87,7 +87,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
         for action in menu.actions():
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
-                rows.append((top.text().replace("&", ""), keys, action.text().replace("&", "")))
+                rows.append((top.text().replace("&", ""), keys, action.text().replace("&", "").split(" (now ")[0]))
     return rows + list(TAB_KEYS)
 
 
