@@ -5,13 +5,18 @@ grow with its cells, and file dialogs that remember their folder."""
 
 import os
 
+import numpy as np
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QImage, QPainter
 from PyQt6.QtWidgets import QApplication
 
 os.environ["CONVVIZ_OFFLINE"] = "1"
 
+import convviz.training.session as session_module  # noqa: E402
+from convviz.training.events import LayerInfo, Probe  # noqa: E402
 from convviz.ui.training.layer_editor import LayerEditor  # noqa: E402
+from scripted_session import ScriptedSession  # noqa: E402
 
 
 @pytest.fixture
@@ -116,3 +121,74 @@ def test_zoomed_in_the_layers_buttons_wrap_instead_of_scrolling_sideways(qtbot, 
     for button in editor._buttons:
         if button.isVisible():
             assert button.mapTo(window, button.rect().topRight()).x() <= right  # none clipped
+
+
+# -- 2. the accuracy and loss plots ----------------------------------------------------------------
+
+STEPS = 5
+
+
+class FiveBatchSession(ScriptedSession):
+    """STEPS batches an epoch, one probe at the start."""
+
+    steps_per_epoch = STEPS
+    probe_every = 10_000
+    batch_seconds = 0.001
+    layers = (LayerInfo("conv1", "Conv2D", (26, 26, 8), 80), LayerInfo("probabilities", "Dense", (10,), 54090))
+
+    def probe(self, step):
+        rng = np.random.default_rng(step + 10)
+        return Probe(epoch=max(step, 0) // STEPS, step=step, sample=rng.random((28, 28, 1), np.float32),
+                     sample_label=7, kernels={"conv1": rng.normal(size=(3, 3, 1, 8)).astype(np.float32)},
+                     activations=(("conv1", rng.random((26, 26, 8), np.float32)),
+                                  ("probabilities", np.full(10, 0.1, np.float32))),
+                     probabilities=np.full(10, 0.1, np.float32))
+
+
+@pytest.fixture
+def tab(monkeypatch, training_tab):
+    """The Training tab at 1024x768's size for its plots, training with the scripted session."""
+    monkeypatch.setattr(session_module, "TrainingSession", FiveBatchSession)
+    training_tab.resize(1010, 700)
+    return training_tab
+
+
+def _run(qtbot, tab, epochs=5):
+    tab.controls.epochs.setValue(epochs)
+    with qtbot.waitSignal(tab.task_finished, timeout=20000):
+        assert tab.start_training()
+    assert len(tab.curves.loss.val) == epochs  # the run went through: a validation point per epoch
+
+
+def _tick_texts(axis):
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return [text for _rect, _flags, text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+
+
+def test_the_last_epoch_has_its_tick_and_a_whole_validation_dot(qtbot, tab):
+    _run(qtbot, tab, epochs=5)
+    for plot in (tab.curves.loss_plot, tab.curves.accuracy_plot):
+        view = plot.plotItem.vb
+        assert view.viewRange()[0][1] > 5
+        qtbot.waitUntil(lambda: "5" in _tick_texts(plot.getAxis("bottom")), timeout=3000)
+        last = view.mapViewToScene(QPointF(5.0, 0.5)).x()
+        assert last + 5 <= view.sceneBoundingRect().right()  # the 8 px dot and its outline fit
+
+
+def test_the_cursor_shows_through_the_loss_legend(qtbot, tab):
+    _run(qtbot, tab, epochs=5)
+    curves, plot = tab.curves, tab.curves.loss_plot
+    legend, view = plot.plotItem.legend, plot.plotItem.vb
+    box = legend.sceneBoundingRect()
+    curves.set_cursor(view.mapSceneToView(box.center()).x())  # scrubbed to where the legend is
+    qtbot.wait(20)
+    image = plot.grab().toImage()
+    x = int(plot.mapFromScene(view.mapViewToScene(QPointF(curves.cursors[0].value(), 0))).x())
+    column = [image.pixelColor(x + dx, y) for dx in (-1, 0, 1)
+              for y in range(int(plot.mapFromScene(box.topLeft()).y()) + 2, int(plot.mapFromScene(box.bottomLeft()).y()) - 2)]
+    assert column
+    assert any(c.red() - c.blue() > 80 and c.red() > 180 for c in column)  # orange, not washed out to white

@@ -14,6 +14,9 @@ TREND_PEN = pg.mkPen("#1f5f9e", width=2)
 VAL_BRUSH = pg.mkBrush("#d62728")
 CURSOR_PEN = pg.mkPen("#e07b00", width=2)
 VAL_NAME = "validation"  # short: the plots are ~200 px wide at 1024; the tooltip says when
+LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 110)  # see-through: the timeline's cursor shows behind it
+RIGHT_ROOM = 0.07  # of the run's epochs, right of the last one: room for its validation dot and tick
+LEFT_ROOM = 0.02
 OVERLAY_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")  # one per compared run
 
 
@@ -95,6 +98,7 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.accuracy_plot)
         self._epochs_taken = 0
+        self.epochs = 1.0  # the x axis spans this many epochs
         self.overlays: list = []
         self.setToolTip("Loss and accuracy of each training batch (light), their trend (dark) and the "
                         "validation score (red dots) at each epoch's end, or where the run was stopped")  # the compared runs' curves, two per run
@@ -110,8 +114,7 @@ class CurvesPanel(QWidget):
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         if legend:
-            plot.addLegend(offset=(-6, 6), labelTextSize="8pt", labelTextColor="#333",
-                           brush=pg.mkBrush(255, 255, 255, 200))
+            plot.addLegend(offset=(-6, 6), labelTextSize="8pt", labelTextColor="#333", brush=LEGEND_BRUSH)
         return plot
 
     @property
@@ -121,9 +124,7 @@ class CurvesPanel(QWidget):
 
     def reset(self, epochs: int = 1) -> None:
         """Forget all points; the x axis spans the whole run of ``epochs`` (fixed: no re-layout per redraw)."""
-        for plot in (self.loss_plot, self.accuracy_plot):
-            plot.setXRange(0, max(1, epochs), padding=0.02)
-            plot.enableAutoRange(axis="x", enable=False)
+        self._span_epochs(max(1, epochs))
         self.x.clear()
         self.loss.clear()
         self.accuracy.clear()
@@ -143,12 +144,19 @@ class CurvesPanel(QWidget):
         pen = pg.mkPen(OVERLAY_COLOURS[len(self.overlays) % len(OVERLAY_COLOURS)], width=2)
         if self.accuracy_plot.plotItem.legend is None:
             self.accuracy_plot.addLegend(offset=(-6, -6), labelTextSize="8pt", labelTextColor="#333",
-                                         brush=pg.mkBrush(255, 255, 255, 200))
+                                         brush=LEGEND_BRUSH)
         for plot, values in ((self.loss_plot, loss), (self.accuracy_plot, accuracy)):
             curve = plot.plot(x, values, pen=pen, name=name, antialias=False)
             curve.setZValue(-1)  # under the run on show, which stays readable where they agree
             self.overlays.append(curve)
-            plot.setXRange(0, max(float(np.max(x, initial=1.0)), plot.viewRange()[0][1] - 0.02), padding=0.02)
+        self._span_epochs(max(float(np.max(x, initial=1.0)), self.epochs))
+
+    def _span_epochs(self, epochs: float) -> None:
+        """Show epochs 0 to ``epochs`` on both plots, with room on the right for the last point and tick."""
+        self.epochs = epochs
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setXRange(-LEFT_ROOM * epochs, (1 + RIGHT_ROOM) * epochs, padding=0)
+            plot.enableAutoRange(axis="x", enable=False)
 
     def draw(self, history, steps_per_epoch: int) -> None:
         """Take the batches and epochs ``history`` gained since the last call, and redraw."""
