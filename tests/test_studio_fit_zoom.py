@@ -132,3 +132,17 @@ def test_the_message_bar_follows_the_zoom_both_ways_in_the_dark(qtbot, window):
     qtbot.waitUntil(lambda: zoom_level().factor == 1.0, timeout=2000)
     assert bar.label.font().pointSizeF() == pytest.approx(start_size)
     assert bar.height() == start_height
+
+
+@pytest.mark.parametrize("kind", ["separable", "depthwise", "transposed"])
+def test_the_in_depth_page_fits_at_150_percent_with_the_transport_on_screen(qtbot, window, kind):
+    from studio_drive import choose
+
+    studio = window.studio
+    choose(studio.controls.depth.kind, kind)
+    zoom_level().set_factor(1.5)
+    _settled(qtbot, window)
+    central = window.centralWidget()
+    qtbot.waitUntil(lambda: central.verticalScrollBar().maximum() == 0, timeout=3000)
+    for widget in (studio.transport.play_button, studio.export_png_button):
+        assert widget.isVisible() and window.rect().contains(_in_window(widget)), widget

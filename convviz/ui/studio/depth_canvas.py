@@ -21,6 +21,7 @@ from convviz.ui.studio.formula_panel import FormulaPanel
 from convviz.ui.studio.readable import needs_restyle
 from convviz.ui.studio.full_height import WrappedLabel
 from convviz.ui.studio.studio_canvas import MapPanel, _operator, restyle_canvas, semibold
+from convviz.ui.studio.text_block import SHARE, TextBlock
 from convviz.ui.studio.tile_render import CHANNEL_TINTS
 from convviz.ui.studio.value_format import format_value
 from convviz.ui.studio.volume_view import Highlights, VolumeView
@@ -83,8 +84,10 @@ class DepthCanvas(QWidget):
         layout.addWidget(self.kind_label)
         layout.addLayout(maps, 1)
         layout.addLayout(header)
-        layout.addWidget(self.dot_product)
-        layout.addWidget(self.formulas)
+        # the dot product and formulas take at most their share of the height (they scroll inside it),
+        # so zoomed text never pushes the transport off the window nor squeezes the maps to nothing
+        self.text_block = TextBlock([self.dot_product, self.formulas])
+        layout.addWidget(self.text_block)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
         restyle_canvas(self, [self.kind_label])
@@ -100,12 +103,19 @@ class DepthCanvas(QWidget):
         super().changeEvent(event)
         if needs_restyle(event):
             restyle_canvas(self, [self.kind_label])
+            self.text_block.forget()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """A new height: the text under the maps may take at most its share of it."""
+        super().resizeEvent(event)
+        self.text_block.set_cap(int(SHARE * self.height()))
 
     def show_result(self, result: StudioResult, as_conv: bool = False) -> None:
         """Load ``result`` (call when settings change); the maps are drawn at the first step."""
         self.result, self._loaded = result, None
         s = result.settings
         self.formulas.show_result(result)
+        self.text_block.forget()
         self.kind_label.setText(f"<b>{s.kind}</b> · {KIND_SENTENCES.get(s.kind, '')}")
         transposed = s.kind == "transposed" and not result.error
         self.overlap_panel.setVisible(transposed)
@@ -197,6 +207,7 @@ class DepthCanvas(QWidget):
             self._show_window(step, one_d)
         self._label(stage, step, index, total)
         self.dot_product.show_depth_step(result, stage, step)
+        self.text_block.refit()
 
     def _load_kernel(self, stage: str, step, one_d: bool) -> None:
         kernel = np.asarray(step.kernel)
