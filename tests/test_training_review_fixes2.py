@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QImage, QPainter
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QMessageBox
 
 os.environ["CONVVIZ_OFFLINE"] = "1"
 
@@ -192,3 +192,33 @@ def test_the_cursor_shows_through_the_loss_legend(qtbot, tab):
               for y in range(int(plot.mapFromScene(box.topLeft()).y()) + 2, int(plot.mapFromScene(box.bottomLeft()).y()) - 2)]
     assert column
     assert any(c.red() - c.blue() > 80 and c.red() > 180 for c in column)  # orange, not washed out to white
+
+
+# -- 3. after File → Load model ---------------------------------------------------------------------
+
+def test_after_a_load_the_curves_start_afresh_and_the_timeline_says_why_it_is_empty(qtbot, tab, monkeypatch, tmp_path):
+    import convviz.ui.training.file_dialogs as dialogs
+    from convviz.training.models import build_model
+    from convviz.training.storage import save_model
+
+    _run(qtbot, tab, epochs=2)
+    tab.curves.loss_plot.plotItem.vb.updateAutoRange()
+    assert tab.curves.loss_plot.plotItem.vb.viewRange()[1][1] > 1.5  # the run's losses start at 2.0
+    assert tab.timeline.export_button.isEnabled()
+    path = save_model(build_model("seed"), tmp_path / "m.keras")
+    tab.limit = 50
+    monkeypatch.setattr(dialogs, "ask_model_path", lambda parent: str(path))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.task_finished, timeout=120_000):
+        qtbot.mouseClick(tab.controls.load_button, Qt.MouseButton.LeftButton)
+    assert tab.model is not None and tab.curves.batch_count == 0
+    low, high = tab.curves.loss_plot.plotItem.vb.viewRange()[1]
+    assert -0.1 < low < 0.01 and 0.99 < high < 1.1  # a fresh 0-1 axis, not the run's 0-2
+    timeline = tab.timeline
+    assert timeline.label.text() == "a loaded model has no run to scrub"
+    assert not timeline.export_button.isEnabled()
+    assert "a loaded model has no run to scrub" in timeline.export_button.toolTip()
+
+    _run(qtbot, tab, epochs=1)  # training it records a timeline again
+    assert "no run" not in timeline.label.text() and timeline.export_button.isEnabled()
+    assert timeline.export_button.toolTip().startswith("Save a GIF")

@@ -125,6 +125,8 @@ class CurvesPanel(QWidget):
     def reset(self, epochs: int = 1) -> None:
         """Forget all points; the x axis spans the whole run of ``epochs`` (fixed: no re-layout per redraw)."""
         self._span_epochs(max(1, epochs))
+        self.loss_plot.setYRange(0.0, 1.0)  # not the range of the run before (no points: autorange keeps it)
+        self.loss_plot.enableAutoRange(axis="y", enable=True)
         self.x.clear()
         self.loss.clear()
         self.accuracy.clear()

@@ -18,6 +18,7 @@ from convviz.assets import bundled_digits
 from convviz.core.runs.test_predictions import scratch_path
 from convviz.training.training_config import LOADED
 from convviz.ui.training.file_dialogs import connect_file_actions
+from convviz.ui.training.timeline_bar import LOADED_NOTE
 from convviz.ui.training.timeline_export import start_timeline_gif_export
 from convviz.ui.training.timeline_gif import DEFAULT_FPS
 
@@ -179,6 +180,8 @@ class ModelFiles:
 
     def _take_loaded(self, result: LoadedModel) -> None:
         self.model, self.model_path = result.model, ""
+        self.timeline.set_empty_note(LOADED_NOTE)
+        self.timeline.render(self.view)
         self.controls.offer_loaded(result.name, result.path, result.params, result.input_shape,
                                    result.num_classes, result.problem)
         self.messages.show_info(f"Model loaded{self._show_score(result.score)}: its summary, filters and activations "

@@ -19,7 +19,9 @@ from convviz.core.training_view import LIVE, TrainingView
 
 PLAY_PER_SECOND = 8  # snapshots shown per second when playing back at 1×
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
-WIDEST_LINES = ("end · epoch 99, batch 9999", "viewing epoch 99, batch 9999", "press End or click Live to follow")
+LOADED_NOTE = "a loaded model has no run to scrub"
+WIDEST_LINES = ("end · epoch 99, batch 9999", "viewing epoch 99, batch 9999", "press End or click Live to follow",
+                LOADED_NOTE)
 HINT_STYLE = "color:#b35c00; font-weight:bold;"
 
 
@@ -47,6 +49,7 @@ class TimelineBar(QWidget):
         self.slider.setMinimumWidth(100)  # a slider, not a stub, however big the zoomed texts beside it
         self.label = QLabel()
         self.export_button = QPushButton("Export GIF…")
+        self.empty_note = ""  # why there is nothing to scrub (a loaded model), instead of "nothing to scrub yet"
         self.set_gif_page("Filters")
         self.row = QGridLayout(self)
         self.row.setContentsMargins(4, 0, 4, 0)
@@ -78,6 +81,9 @@ class TimelineBar(QWidget):
         hint = view.hint_text()
         # line one: where; line two: how many are kept, or how to follow the run again
         self.label.setText(hint.replace(" · ", "\n", 1) if hint else view.position_text().replace("   ", "\n", 1))
+        if count < 2 and self.empty_note:
+            self.label.setText(self.empty_note)
+        self._explain_export(count)
         self.label.setStyleSheet(HINT_STYLE if hint else "")
         per = view.history.nbytes() / count if count else 0
         tip = (f"{count} snapshots kept, {view.history.max_snapshots} max; older ones thinned evenly "
@@ -138,13 +144,27 @@ class TimelineBar(QWidget):
         # the right end means live even if more snapshots came since the slider was last drawn
         self.scrubbed.emit(LIVE if value >= self.slider.maximum() else value)
 
+    def set_empty_note(self, note: str) -> None:
+        """Say ``note`` instead of "nothing to scrub yet" while there is nothing to scrub ("" for the default)."""
+        self.empty_note = note
+
     def set_gif_page(self, page: str) -> None:
         """Name the page "Export GIF…" animates ("Activations" or "Filters") in its tooltip and dialog."""
         if page == getattr(self, "gif_page", None):
             return
         self.gif_page = page
-        self.export_button.setToolTip(f"Save a GIF of the {page} page: one frame per kept snapshot, "
-                                      "with the curves up to that moment (show Activations to animate those)")
+        self._explain_export(self.slider.maximum() + 1 if self.export_button.isEnabled() else 0)
+
+    def _explain_export(self, count: int) -> None:
+        """The export button's tooltip: what it saves, or why it is off."""
+        if count > 1:
+            tip = (f"Save a GIF of the {self.gif_page} page: one frame per kept snapshot, "
+                   "with the curves up to that moment (show Activations to animate those)")
+        elif self.empty_note:
+            tip = f"Nothing to export: {self.empty_note}; train it to record a timeline"
+        else:
+            tip = "Nothing to export yet: a run keeps the snapshots a GIF is made of"
+        self.export_button.setToolTip(tip)
 
     def _export_clicked(self) -> None:
         page = self.gif_page

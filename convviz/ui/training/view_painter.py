@@ -40,6 +40,7 @@ class ViewPainter:
         self.filters.reset()
         self.curves.reset(epochs)
         self.timeline.stop_playing()
+        self.timeline.set_empty_note("")
 
     def paint(self, view: TrainingView, parts: frozenset[str]) -> None:
         """Draw ``parts`` (from :meth:`TrainingView.take_redraws`) of ``view``."""
