@@ -222,3 +222,26 @@ def test_after_a_load_the_curves_start_afresh_and_the_timeline_says_why_it_is_em
     _run(qtbot, tab, epochs=1)  # training it records a timeline again
     assert "no run" not in timeline.label.text() and timeline.export_button.isEnabled()
     assert timeline.export_button.toolTip().startswith("Save a GIF")
+
+
+# -- 4. the confusion matrix's numbers grow with its cells ------------------------------------------
+
+def test_the_confusion_matrix_font_grows_with_its_cells_within_limits(qtbot, tab):
+    _run(qtbot, tab, epochs=1)
+    table, app_size = tab.results.table, QApplication.font().pointSizeF()
+    tab.panels.setCurrentWidget(tab.results)
+    qtbot.waitUntil(table.isVisible, timeout=2000)
+
+    def settled_size(width, height):
+        tab.resize(width, height)
+        qtbot.waitUntil(lambda: tab.height() == height, timeout=2000)
+        qtbot.wait(20)  # the sections stretch on the next turn of the event loop
+        return table.font().pointSizeF()
+
+    small = settled_size(1010, 700)  # the tab at 1024x768 (or its minimum width)
+    large = settled_size(1900, 1010)  # the tab at 1920x1080
+    assert small >= 0.9 * app_size - 0.01 and large <= 1.8 * app_size + 0.01
+    assert large > 1.3 * small, (small, large, table.rowHeight(0))
+    metrics = table.fontMetrics()
+    assert metrics.height() < table.rowHeight(0) and metrics.horizontalAdvance("1000") < table.columnWidth(0)
+    assert settled_size(1010, 700) == small, tab.minimumSizeHint()  # and back

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 from convviz.core.gate import GateError
 from convviz.core.runs.test_predictions import TestPredictions, discard_scratch, load_predictions
 from convviz.training.events import Finished
+from convviz.ui.training.cell_font import CellSizedFont
 from convviz.ui.training.misclassified_view import MisclassifiedView
 from convviz.ui.zoom import relative_font
 
@@ -63,7 +64,7 @@ class ResultsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # "1,000" a little clipped beats "1…"
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move inside it
-        relative_font(self.table, 0.9)
+        self.cell_font = CellSizedFont(self.table)  # 0.9 to 1.8 times the app font, as the cells allow
         self.table.setStyleSheet("QTableWidget::item { padding: 0px; } "
                                  "QTableWidget::item:selected { background: #ffd54a; color: #000; }")
         self.table.setToolTip("Counts of test images per true digit (row) and predicted digit (column); blue: "
@@ -193,6 +194,7 @@ class ResultsPanel(QWidget):
                 item.setToolTip(f"{confusion[row, col]:,} test images of {row} predicted as {col}: "
                                 "click or press Enter to see them")
                 self.table.setItem(row, col, item)
+        self.cell_font.apply()
 
     def take_predictions_file(self, path: str) -> None:
         """Read the test predictions at ``path`` ("" : none) through the gate, for the cells' images."""
