@@ -245,3 +245,53 @@ def test_the_confusion_matrix_font_grows_with_its_cells_within_limits(qtbot, tab
     metrics = table.fontMetrics()
     assert metrics.height() < table.rowHeight(0) and metrics.horizontalAdvance("1000") < table.columnWidth(0)
     assert settled_size(1010, 700) == small, tab.minimumSizeHint()  # and back
+
+
+# -- 5. Save model… and Load model… open in the last folder used -----------------------------------
+
+def test_model_dialogs_open_in_the_last_folder_used_else_home(qtbot, training_tab, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from PyQt6.QtCore import QSettings
+    from PyQt6.QtWidgets import QFileDialog
+
+    ini = tmp_path / "settings.ini"
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(ini))
+    tab, controls = training_tab, training_tab.controls
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "m.keras").write_text("not a model")
+    asked, answers = [], []
+
+    def dialog(kind):
+        def ask(parent, caption, directory, filters):
+            asked.append((kind, directory))
+            return answers.pop(0), filters
+        return ask
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog("open"))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog("save"))
+
+    answers.append(str(first / "m.keras"))
+    with qtbot.waitSignal(tab.task_finished, timeout=120_000):
+        qtbot.mouseClick(controls.load_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == ("open", str(Path.home()))  # nothing remembered yet: home, not the working folder
+    assert tab.messages.level == "error"  # not a model, said in the bar; the folder is remembered all the same
+
+    controls.has_model = True
+    controls.set_state("idle")
+    answers.append(str(second / "n.keras"))
+    qtbot.mouseClick(controls.save_button, Qt.MouseButton.LeftButton)
+    kind, directory = asked[-1]
+    assert kind == "save" and Path(directory).parent == first and Path(directory).suffix == ".keras"
+
+    answers.append("")  # cancelled: nothing to remember
+    qtbot.mouseClick(controls.load_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == ("open", str(second))
+    assert QSettings(str(ini), QSettings.Format.IniFormat).value("files/model_folder") == str(second)
+
+    second.rmdir()  # the folder is gone: home again
+    answers.append("")
+    qtbot.mouseClick(controls.load_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == ("open", str(Path.home()))

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PyQt6.QtWidgets import QFileDialog, QWidget
+
+from convviz.ui.training.model_folder import model_folder, remember_model_folder
 
 
 def ask_save_model_path(parent: QWidget) -> str:
-    """Where to save a model (always ending in .keras)."""
-    path, _ = QFileDialog.getSaveFileName(parent, "Save model", "model.keras", "Keras models (*.keras)")
+    """Where to save a model (always ending in .keras); the dialog opens in the last model folder used."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Save model", str(Path(model_folder()) / "model.keras"),
+                                          "Keras models (*.keras)")
+    remember_model_folder(path)
     return path if not path or path.endswith(".keras") else path + ".keras"
 
 
 def ask_model_path(parent: QWidget) -> str:
-    """A .keras model to load."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Load model", "", "Keras models (*.keras)")
+    """A .keras model to load; the dialog opens in the last model folder used."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Load model", model_folder(), "Keras models (*.keras)")
+    remember_model_folder(path)
     return path
 
 
