@@ -228,7 +228,7 @@ def test_the_timeline_gif_shows_the_curves_up_to_each_frame(qtbot, training_tab,
     probes, view = tab.history.probes, tab.view
     assert len(frames) == len(probes)
     page_width = frames[0].shape[1] - CURVES_WIDTH
-    assert page_width == tab.activations.grab().width()
+    assert page_width == tab.activations.view.grab().width()  # the maps only, not the page's controls
     curves = run_curves_of(view)
     size = (CURVES_WIDTH, frames[0].shape[0] - CAPTION_HEIGHT)
     box = plot_box(size, 0)
