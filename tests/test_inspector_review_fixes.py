@@ -177,3 +177,22 @@ def test_the_opacity_slider_stays_a_slider_at_1024(qtbot, window, zoom):
     assert cam.opacity.width() >= 80
     assert cam.opacity.mapTo(cam, QPoint(cam.opacity.width(), 0)).x() <= cam.width()
     window.zoom.reset()
+
+
+def test_a_test_image_reaches_the_model_exactly_until_the_user_draws_on_it(qtbot, inspector_tab):
+    from test_digit_canvas import drag
+
+    images, _ = official_test_set()
+    model = small_model()
+    with qtbot.waitSignal(inspector_tab.inspected, timeout=30000):
+        inspector_tab.use_model(model, "a small model")
+    panel = inspector_tab.input
+    with qtbot.waitSignal(inspector_tab.inspected, timeout=10000):
+        panel.show_test_sample(740)
+    exact = images[740].astype(np.float32) / 255.0
+    np.testing.assert_array_equal(inspector_tab.model_input()[:, :, 0], exact)  # not re-centred from the canvas
+    expected = np.asarray(model(exact[None, :, :, None]))[0]  # what Test results computed for #740
+    np.testing.assert_allclose(inspector_tab.probabilities.probabilities, expected, rtol=1e-5, atol=1e-6)
+    with qtbot.waitSignal(inspector_tab.inspected, timeout=10000):
+        drag(panel.canvas, [(20, 20), (60, 60)])  # a stroke makes it the user's drawing
+    assert not np.array_equal(inspector_tab.model_input()[:, :, 0], exact)

@@ -36,6 +36,7 @@ class InputPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.photo: np.ndarray | None = None  # uint8 (H, W[, 3]) when the input is a photo
+        self.exact: np.ndarray | None = None  # a test image on the canvas, as the model must see it
         self.input_shape = DIGIT_SHAPE
         self.samples = official_mnist_test()  # until the lab's data says otherwise
         self._build()
@@ -146,7 +147,9 @@ class InputPanel(QWidget):
             self.digit_index.setValue(index)  # the same test set: the spin box follows
         self.truth.setText(f"True label of test image #{index}: <b>{safe_name(true_name)}</b>")
         if self.is_digit_model() and (image.ndim == 2 or image.shape[2] == 1):
-            self._to_canvas(image.reshape(image.shape[:2]) / 255.0)
+            # the model sees exactly this image (not the canvas re-centred) until the user draws on it
+            self.exact = (image.reshape(image.shape[:2]) / 255.0).astype(np.float32)
+            self._to_canvas(self.exact)
         else:
             self._set_photo(image, None)
 
@@ -177,14 +180,14 @@ class InputPanel(QWidget):
     def _source_chosen(self, index: int) -> None:
         data = self.source.itemData(index)
         if data == _DRAWING:
-            self.photo = None
+            self.photo = self.exact = None
             self.truth.setText("Your drawing")
             self.changed.emit()
         else:
             self.show_photo(data)
 
     def _drawing_started(self) -> None:
-        self.photo = None
+        self.photo = self.exact = None
         self.source.setCurrentIndex(0)
         self.truth.setText("Your drawing")
 
@@ -194,7 +197,7 @@ class InputPanel(QWidget):
 
     def _clear(self) -> None:
         self.truth.setText("")
-        self.photo = None
+        self.photo = self.exact = None
         self.source.setCurrentIndex(0)
         self.canvas.clear()
 
@@ -205,8 +208,12 @@ class InputPanel(QWidget):
         if self.photo is not None:
             return prepare_image(self.photo, shape, value_range, self.fit.currentData())
         ink = self.canvas.ink()
-        digit = mnist_style(ink) if self.centre.isChecked() else np.asarray(
-            Image.fromarray(ink).resize((28, 28), Image.Resampling.BOX))
+        if self.exact is not None:
+            digit = self.exact
+        elif self.centre.isChecked():
+            digit = mnist_style(ink)
+        else:
+            digit = np.asarray(Image.fromarray(ink).resize((28, 28), Image.Resampling.BOX))
         drawn = fit_to_input(digit, shape)
         return drawn if value_range == "[0,1]" else scale_to_range(drawn * 255.0, value_range).astype(np.float32)
 
