@@ -147,9 +147,9 @@ class InputPanel(QWidget):
             self.digit_index.setValue(index)  # the same test set: the spin box follows
         self.truth.setText(f"True label of test image #{index}: <b>{safe_name(true_name)}</b>")
         if self.is_digit_model() and (image.ndim == 2 or image.shape[2] == 1):
-            # the model sees exactly this image (not the canvas re-centred) until the user draws on it
-            self.exact = (image.reshape(image.shape[:2]) / 255.0).astype(np.float32)
-            self._to_canvas(self.exact)
+            exact = (image.reshape(image.shape[:2]) / 255.0).astype(np.float32)
+            self._to_canvas(exact)
+            self.exact = exact  # the model sees exactly this (not the canvas re-centred) until the canvas changes
         else:
             self._set_photo(image, None)
 
@@ -192,6 +192,7 @@ class InputPanel(QWidget):
         self.truth.setText("Your drawing")
 
     def _drawn(self) -> None:
+        self.exact = None  # drawn on, cleared or replaced: the canvas is the input now
         if self.photo is None:
             self.changed.emit()
 
