@@ -53,3 +53,23 @@ def studio_tab(qtbot):
     widget.resize(1300, 800)
     widget.show()
     return widget
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path, monkeypatch):
+    """The real MainWindow at 1024x768, shown, settings under tmp_path, no trainer process; the zoom
+    is 100% before and after."""
+    from convviz.ui.main_window import MainWindow
+    from convviz.ui.zoom import zoom_level
+
+    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
+    zoom_level().reset()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window._warmed = True  # no trainer process unless a test starts one
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    zoom_level().reset()
+    window.close()

@@ -50,18 +50,9 @@ def small_model(conv_name="conv1"):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    """The main window at 1024×768 on the Inspector, settings under tmp_path."""
-    from convviz.ui.main_window import MainWindow
-
-    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+def window(main_window):
+    """The main window at 1024×768 (see conftest's main_window)."""
+    return main_window
 
 
 def test_test_samples_are_the_official_mnist_test_set(qtbot, inspector_tab):

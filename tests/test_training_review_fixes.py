@@ -126,23 +126,10 @@ def test_gif_frames_hold_the_maps_only_and_the_dialog_names_the_page(qtbot, tab,
 # -- 2. zoom in, then back: the 100% layout fits again --------------------------------------------
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    """The real MainWindow on the Training tab at 1024x768, settings isolated, no trainer process."""
-    from convviz.ui.main_window import MainWindow
-    from convviz.ui.zoom import zoom_level
-
-    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
-    zoom_level().reset()
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main._warmed = True
-    main.tabs.setCurrentWidget(main.training)
-    main.resize(1024, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    zoom_level().reset()
-    main.close()
+def window(main_window):
+    """The real MainWindow on the Training tab at 1024x768 (see conftest's main_window)."""
+    main_window.tabs.setCurrentWidget(main_window.training)
+    return main_window
 
 
 def _ranges(window):

@@ -87,23 +87,10 @@ def test_undo_of_a_removed_layer_keeps_the_focus_in_the_table(qtbot, editor):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    """The real MainWindow on the Training tab at 1024x768, settings isolated, no trainer process."""
-    from convviz.ui.main_window import MainWindow
-    from convviz.ui.zoom import zoom_level
-
-    monkeypatch.setenv("CONVVIZ_SETTINGS", str(tmp_path / "convviz.ini"))
-    zoom_level().reset()
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main._warmed = True
-    main.tabs.setCurrentWidget(main.training)
-    main.resize(1024, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    zoom_level().reset()
-    main.close()
+def window(main_window):
+    """The real MainWindow on the Training tab at 1024x768 (see conftest's main_window)."""
+    main_window.tabs.setCurrentWidget(main_window.training)
+    return main_window
 
 
 def test_zoomed_in_the_layers_buttons_wrap_instead_of_scrolling_sideways(qtbot, window):
