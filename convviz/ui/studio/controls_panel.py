@@ -101,7 +101,7 @@ class ControlsPanel(QWidget):
         self.kernel_h = _spin(1, 9, 3, tip="The kernel's height in cells.")
         self.kernel_w = _spin(1, 9, 3, tip="The kernel's width in cells.")
         self.square = QCheckBox("square")
-        self.square.setToolTip("Keep the kernel's width equal to its height.")
+        self.square.setToolTip("Keep the kernel square: typing in either size field sets both.")
         self.square.setChecked(True)
         size_row = QHBoxLayout()
         size_row.addWidget(self.kernel_h)
@@ -113,8 +113,8 @@ class ControlsPanel(QWidget):
         form.addRow(_hint("Tab to the kernel grid: arrows pick a cell, type a number (Enter keeps, Esc cancels); "
                            "or double-click a cell; wheel or +/PgUp/PgDn: ±1 (Shift: ±0.1)."))
         self.preset.activated.connect(self._preset_chosen)
-        self.kernel_h.valueChanged.connect(self._kernel_size_changed)
-        self.kernel_w.valueChanged.connect(self._kernel_size_changed)
+        self.kernel_h.valueChanged.connect(lambda: self._kernel_size_changed(self.kernel_h))
+        self.kernel_w.valueChanged.connect(lambda: self._kernel_size_changed(self.kernel_w))
         self.square.toggled.connect(lambda on: on and self.kernel_w.setValue(self.kernel_h.value()))
         return box
 
@@ -192,10 +192,11 @@ class ControlsPanel(QWidget):
     def _preset_chosen(self) -> None:
         self.noted.emit(self.state.apply_preset(self.preset.currentData()) or "")
 
-    def _kernel_size_changed(self) -> None:
-        if self.square.isChecked() and self.kernel_w.value() != self.kernel_h.value():
-            with QSignalBlocker(self.kernel_w):
-                self.kernel_w.setValue(self.kernel_h.value())
+    def _kernel_size_changed(self, typed: QSpinBox) -> None:
+        other = self.kernel_w if typed is self.kernel_h else self.kernel_h
+        if self.square.isChecked() and other.isEnabled() and other.value() != typed.value():
+            with QSignalBlocker(other):  # square: the field just typed in sets both
+                other.setValue(typed.value())
         self.noted.emit(self.state.set_kernel_size(self.kernel_h.value(), self.kernel_w.value()) or "")
 
     def padding_value(self):
