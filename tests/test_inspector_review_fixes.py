@@ -182,8 +182,10 @@ def test_a_test_image_reaches_the_model_exactly_until_the_user_draws_on_it(qtbot
         panel.show_test_sample(740)
     exact = images[740].astype(np.float32) / 255.0
     np.testing.assert_array_equal(inspector_tab.model_input()[:, :, 0], exact)  # not re-centred from the canvas
+    assert panel.source.currentText() == "Test image #740"  # the input box says what is on show
     expected = np.asarray(model(exact[None, :, :, None]))[0]  # what Test results computed for #740
     np.testing.assert_allclose(inspector_tab.probabilities.probabilities, expected, rtol=1e-5, atol=1e-6)
     with qtbot.waitSignal(inspector_tab.inspected, timeout=10000):
         drag(panel.canvas, [(20, 20), (60, 60)])  # a stroke makes it the user's drawing
     assert not np.array_equal(inspector_tab.model_input()[:, :, 0], exact)
+    assert panel.source.currentText() == "Your drawing"

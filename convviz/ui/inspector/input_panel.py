@@ -150,7 +150,9 @@ class InputPanel(QWidget):
             exact = (image.reshape(image.shape[:2]) / 255.0).astype(np.float32)
             self._to_canvas(exact)
             self.exact = exact  # the model sees exactly this (not the canvas re-centred) until the canvas changes
+            self.source.setItemText(0, f"Test image #{index}")
         else:
+            self.source.setPlaceholderText(f"Test image #{index}")
             self._set_photo(image, None)
 
     def show_photo(self, name: str) -> None:
@@ -161,6 +163,7 @@ class InputPanel(QWidget):
     def open_file(self, path: str) -> None:
         """Read an image file and show it; ValueError (one line) leaves the input as it was."""
         image = read_image(path)
+        self.source.setPlaceholderText("an opened image")
         self._set_photo(image, None)
         from pathlib import Path
 
@@ -193,6 +196,7 @@ class InputPanel(QWidget):
 
     def _drawn(self) -> None:
         self.exact = None  # drawn on, cleared or replaced: the canvas is the input now
+        self.source.setItemText(0, "Your drawing")
         if self.photo is None:
             self.changed.emit()
 
