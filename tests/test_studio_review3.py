@@ -37,3 +37,39 @@ def test_without_square_the_width_field_sets_the_width_only(tab, qtbot):
     assert not controls.square.isChecked()
     _type_into(qtbot, controls.kernel_w, "5")
     assert tab.state.settings.kernel.shape == (3, 5)
+
+
+def _empty_point(grid):
+    """A point inside the kernel view that is not on a cell."""
+    from PyQt6.QtCore import QPoint
+
+    for x in range(1, grid.width(), 3):
+        for y in (2, grid.height() - 3):
+            if grid.cell_at(QPoint(x, y)) is None:
+                return QPoint(x, y)
+    raise AssertionError("the kernel view has no empty space")
+
+
+@pytest.mark.parametrize("where", ["empty", "cell"])
+def test_a_click_in_the_kernel_view_leaves_the_arrows_stepping_the_animation(tab, qtbot, where):
+    grid = tab.canvas.kernel_view
+    tab.state.set_step(0)
+    point = _empty_point(grid) if where == "empty" else grid.cell_center(1, 1)
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=point)
+    assert not grid.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or tab, Qt.Key.Key_Right)
+    assert tab.state.index == 1
+    assert grid.cursor_cell == ((1, 1) if where == "cell" else (0, 0))
+
+
+def test_tab_still_reaches_the_kernel_grid_and_a_double_click_edit_gives_it_the_keys(tab, qtbot):
+    grid = tab.canvas.kernel_view
+    assert grid.focusPolicy() == Qt.FocusPolicy.TabFocus
+    qtbot.mouseDClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell_center(0, 0))
+    assert grid.editor is not None and grid.editor.hasFocus()
+    grid.editor.selectAll()
+    qtbot.keyClicks(grid.editor, "4")
+    qtbot.keyClick(grid.editor, Qt.Key.Key_Return)
+    assert tab.state.settings.kernel[0, 0] == 4 and grid.hasFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert grid.cursor_cell == (0, 1)

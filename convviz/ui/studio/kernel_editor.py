@@ -3,7 +3,8 @@
 Keyboard: Tab reaches the grid (a focus ring shows it, a blue frame marks its current cell);
 the arrows move the current cell, typing a number or Enter/F2 edits it, Enter commits, Esc
 cancels; + and PgUp/PgDn nudge it by ±1 (Shift: ±0.1). Mouse: double-click a cell to type,
-turn the wheel to nudge. After an edit the keyboard comes back to the grid.
+turn the wheel to nudge; a single click does not take the keyboard (the arrows keep stepping the
+animation). After an edit the keyboard comes back to the grid.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class KernelEditor(GridView):
         super().__init__(parent, diverging=True)
         self.setToolTip(TIP)
         self.setAccessibleName("Kernel weights")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the arrows stepping the animation
         self.cellDoubleClicked.connect(self.start_edit)
         self.cellWheeled.connect(self._nudge)
         self.cellPressed.connect(lambda row, col, _button: self.set_cursor(row, col))
