@@ -73,3 +73,38 @@ def test_tab_still_reaches_the_kernel_grid_and_a_double_click_edit_gives_it_the_
     assert tab.state.settings.kernel[0, 0] == 4 and grid.hasFocus()
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     assert grid.cursor_cell == (0, 1)
+
+
+def _percent(factor):
+    return round(factor * 100)
+
+
+def test_zoom_in_and_out_climb_the_familiar_ladder_through_the_view_menu(main_window, qtbot):
+    from PyQt6.QtGui import QAction
+
+    actions = {a.text().replace("&", "").split(" (")[0]: a for a in main_window.findChildren(QAction)}
+    zoom_in, zoom_out = actions["Zoom in"], actions["Zoom out"]
+    seen = []
+    for _ in range(4):
+        zoom_in.trigger()
+        seen.append(_percent(main_window.zoom.factor))
+    assert seen == [110, 125, 150, 175]
+    for _ in range(5):
+        zoom_in.trigger()
+    assert _percent(main_window.zoom.factor) == 250  # the top rung holds
+    seen = []
+    for _ in range(12):
+        zoom_out.trigger()
+        seen.append(_percent(main_window.zoom.factor))
+    assert seen == [200, 175, 150, 125, 110, 100, 90, 80, 75, 67, 50, 50]  # the bottom rung holds
+
+
+@pytest.mark.parametrize("start, up, down", [(1.6, 175, 150), (1.46, 150, 125), (0.7, 75, 67), (1.0, 110, 90)])
+def test_from_an_off_ladder_zoom_the_next_rung_in_that_direction(main_window, start, up, down):
+    zoom = main_window.zoom
+    zoom.set_factor(start)
+    zoom.zoom_in()
+    assert _percent(zoom.factor) == up
+    zoom.set_factor(start)
+    zoom.zoom_out()
+    assert _percent(zoom.factor) == down

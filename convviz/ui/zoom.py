@@ -12,7 +12,16 @@ from PyQt6.QtWidgets import QApplication, QWidget
 
 MIN_FACTOR = 0.5
 MAX_FACTOR = 2.5
-STEP = 1.1  # each Zoom in multiplies by this, so ten presses go from 100% to about 260%
+LADDER = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)  # the rungs browsers and office apps use
+
+
+def next_rung(factor: float, up: bool) -> float:
+    """The ladder's next rung above (``up``) or below ``factor``; from an off-ladder factor, the nearest
+    rung in that direction; at either end, the end."""
+    rungs = [r for r in LADDER if r > factor + 1e-6] if up else [r for r in LADDER if r < factor - 1e-6]
+    if not rungs:
+        return LADDER[-1] if up else LADDER[0]
+    return rungs[0] if up else rungs[-1]
 
 
 def clamp_factor(factor: float) -> float:
@@ -55,12 +64,12 @@ class ZoomLevel(QObject):
         return size if size > 0 else 9.0
 
     def zoom_in(self) -> None:
-        """One step bigger."""
-        self.set_factor(self._factor * STEP)
+        """Up to the next rung of :data:`LADDER` (100, 110, 125, 150 … 250%)."""
+        self.set_factor(next_rung(self._factor, up=True))
 
     def zoom_out(self) -> None:
-        """One step smaller."""
-        self.set_factor(self._factor / STEP)
+        """Down to the next rung of :data:`LADDER` (… 90, 80, 75, 67, 50%)."""
+        self.set_factor(next_rung(self._factor, up=False))
 
     def reset(self) -> None:
         """Back to 100%."""
