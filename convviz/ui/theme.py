@@ -11,6 +11,9 @@ from PyQt6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QW
 
 CHOICES = ("system", "light", "dark")
 PLOT_COLOURS = {"light": ("w", "k"), "dark": ("#1e1f22", "#d8d8d8")}  # (background, foreground)
+MUTED_PLOT_TEXT = {"light": "#667", "dark": "#9a9a9a"}
+# Right and wrong in text: dark enough on white, light enough on the dark theme's window.
+VERDICT_COLOURS = {"light": ("#1a7f37", "#b42318"), "dark": ("#5fd07a", "#ff7b72")}
 
 _DARK = {
     QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#e6e6e6",
@@ -50,6 +53,16 @@ def is_dark(palette: QPalette | None = None) -> bool:
     """True when ``palette`` (default: the application's) has a dark window colour."""
     palette = palette or QApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def look() -> str:
+    """"dark" or "light": the application palette on show now."""
+    return "dark" if is_dark() else "light"
+
+
+def plot_colours() -> tuple[str, str]:
+    """(background, foreground) for a plot made now: titles made after a theme switch must read too."""
+    return PLOT_COLOURS[look()]
 
 
 class ReadableStyle(QProxyStyle):

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import QGraphicsRectItem, QWidget
 from convviz.ui.inspector.map_layout import MapLayout
 from convviz.ui.inspector.maps_zoom_mixin import MapsZoomMixin
 from convviz.ui.map_zoom import MapZoom
+from convviz.ui.theme import MUTED_PLOT_TEXT, look, plot_colours
 from convviz.ui.tile_select import TileImage, TileKeys, frame_tile, tile_frame
 
 CELL_WIDTH = 240  # columns: as many of these as the view is wide
@@ -55,7 +56,7 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
-        self.setBackground("w")
+        self.setBackground(plot_colours()[0])
         self._entries: list[tuple[str, str, tuple]] = []
         self._cells: dict[int, _Cell] = {}
         self._data: list | None = None
@@ -71,7 +72,7 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
         TileKeys(self, self._move, self.enlarge, focused=self._focused, escape=self.zoom.hide)
         self.setToolTip("Click a cell to explain it; double-click a map (or Enter) to enlarge it.")
         self.addLabel("The feature maps appear here once there is a model:<br>train one in "
-                      "the Training tab, or load a .keras file.", size="11pt", color="#667")
+                      "the Training tab, or load a .keras file.", size="11pt", color=MUTED_PLOT_TEXT[look()])
 
     def set_layers(self, input_shape: tuple, layers) -> None:
         """Know the input and every layer (``layers``: LayerView objects); nothing is drawn yet."""
@@ -105,7 +106,7 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
         name, kind, shape = self._entries[layer + 1]
         cell = self.addLayout(row=position // self.columns, col=position % self.columns)
         cell.addLabel(f"<b>{html.escape(name)}</b><br>{html.escape(kind)} · {'×'.join(str(v) for v in shape)}",
-                      row=0, col=0, size="8pt", color="#222")
+                      row=0, col=0, size="8pt", color=plot_colours()[1])
         box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
         box.setDefaultPadding(0.02)
         image = TileImage(lambda r, c, double: self._clicked(layer, r, c, double),

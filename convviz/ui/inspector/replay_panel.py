@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from convviz.ui.theme import VERDICT_COLOURS, look
 
 TOP_CONTRIBUTIONS = 4
 STUDIO_KINDS = ("conv", "pool")
@@ -17,8 +19,9 @@ def _num(value: float) -> str:
 
 
 def _check(replay) -> str:
-    return ("<span style='color:#1a7f37'>✓ the same</span>" if replay.matches
-            else "<span style='color:#b42318'>✗ differs</span>")
+    same, differs = VERDICT_COLOURS[look()]  # read on the palette on show; redone when it changes
+    return (f"<span style='color:{same}'>✓ the same</span>" if replay.matches
+            else f"<span style='color:{differs}'>✗ differs</span>")
 
 
 def _conv_body(replay) -> str:
@@ -109,6 +112,12 @@ class ReplayPanel(QWidget):
         else:
             self.channel.addItem(f"{replay.channel}", replay.channel)
         self._set_enabled(True)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """A theme switch: colour the verdict for the new palette."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.replay is not None:
+            self.text.setText(replay_text(self.replay))
 
     def show_note(self, text: str) -> None:
         """Explain why there is nothing to replay (e.g. a dense layer was clicked)."""

@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from convviz.core.tiling import as_maps, grid_shape, tile_maps
 from convviz.training.events import Probe
 from convviz.ui.map_zoom import MapZoom
+from convviz.ui.theme import plot_colours
 from convviz.ui.tile_select import TileGrid, TileImage, TileKeys, frame_tile, tile_frame
 
 COLUMNS = 5
@@ -53,7 +54,7 @@ class ActivationsPanel(QWidget):
         self.header = QLabel("Activations appear when training starts.")
         self.header.setWordWrap(True)  # a long verdict must not widen the window past a projector's 1024 px
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
+        self.view.setBackground(plot_colours()[0])
         self.view.setToolTip("Click a map (or Tab here, pick one with the arrow keys and press Enter) to enlarge it.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -89,7 +90,7 @@ class ActivationsPanel(QWidget):
         cells = [("input", "Input", probe.sample)] + [(name, "", out) for name, out in probe.activations]
         for index, (name, _, output) in enumerate(cells):
             cell = self.view.addLayout(row=index // COLUMNS, col=index % COLUMNS)
-            title = cell.addLabel("", row=0, col=0, size="8pt", color="#222")
+            title = cell.addLabel("", row=0, col=0, size="8pt", color=plot_colours()[1])
             box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
             box.setDefaultPadding(0.02)
             image = TileImage(lambda r, c, _double, n=name: self._clicked(n, r, c),

@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from convviz.core.tiling import grid_shape, tile_maps
 from convviz.ui.map_zoom import MapZoom
+from convviz.ui.theme import plot_colours
 from convviz.ui.tile_select import TileGrid, TileImage, TileKeys, frame_tile, tile_frame
 
 MEAN = -1
@@ -54,7 +55,7 @@ class FiltersPanel(QWidget):
         row.addWidget(self.channel)
         row.addWidget(self.info, 1)
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
+        self.view.setBackground(plot_colours()[0])
         self.box = self.view.addViewBox(lockAspect=True, enableMouse=False, invertY=True)
         self.view.setToolTip("Click a filter (or Tab here, pick one with the arrow keys and press Enter) to enlarge it.")
         self.image = TileImage(lambda r, c, _double: self._clicked(r, c), self._describe)
