@@ -20,8 +20,10 @@ from convviz.core.training_view import LIVE, TrainingView
 PLAY_PER_SECOND = 8  # snapshots shown per second when playing back at 1×
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 LOADED_NOTE = "a loaded model has no run to scrub"
+NO_RUN_NOTE = "No run yet:\nthe timeline fills as a run goes"  # no counters before there is anything
+FILLING_NOTE = "The timeline fills\nas the run goes"
 WIDEST_LINES = ("end · epoch 99, batch 9999", "viewing epoch 99, batch 9999", "press End or click Live to follow",
-                LOADED_NOTE)
+                LOADED_NOTE, "the timeline fills as a run goes")
 HINT_STYLE = "color:#b35c00; font-weight:bold;"
 
 
@@ -49,7 +51,7 @@ class TimelineBar(QWidget):
         self.slider.setMinimumWidth(100)  # a slider, not a stub, however big the zoomed texts beside it
         self.label = QLabel()
         self.export_button = QPushButton("Export GIF…")
-        self.empty_note = ""  # why there is nothing to scrub (a loaded model), instead of "nothing to scrub yet"
+        self.empty_note = ""  # why there is nothing to scrub (a loaded model), instead of the plain "no run yet" note
         self.set_gif_page("Filters")
         self.row = QGridLayout(self)
         self.row.setContentsMargins(4, 0, 4, 0)
@@ -81,8 +83,8 @@ class TimelineBar(QWidget):
         hint = view.hint_text()
         # line one: where; line two: how many are kept, or how to follow the run again
         self.label.setText(hint.replace(" · ", "\n", 1) if hint else view.position_text().replace("   ", "\n", 1))
-        if count < 2 and self.empty_note:
-            self.label.setText(self.empty_note)
+        if count < 2:
+            self.label.setText(self.empty_note or (FILLING_NOTE if view.running or count else NO_RUN_NOTE))
         self._explain_export(count)
         self.label.setStyleSheet(HINT_STYLE if hint else "")
         per = view.history.nbytes() / count if count else 0
@@ -145,7 +147,7 @@ class TimelineBar(QWidget):
         self.scrubbed.emit(LIVE if value >= self.slider.maximum() else value)
 
     def set_empty_note(self, note: str) -> None:
-        """Say ``note`` instead of "nothing to scrub yet" while there is nothing to scrub ("" for the default)."""
+        """Say ``note`` instead of the plain "no run yet" note while there is nothing to scrub ("" for the default)."""
         self.empty_note = note
 
     def set_gif_page(self, page: str) -> None:
