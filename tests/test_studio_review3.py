@@ -108,3 +108,69 @@ def test_from_an_off_ladder_zoom_the_next_rung_in_that_direction(main_window, st
     zoom.set_factor(start)
     zoom.zoom_out()
     assert _percent(zoom.factor) == down
+
+
+_SETTINGS = [dict(padding="same", stride=2), dict(padding=((1, 0), (2, 1)), dilation=2, pool=True)]
+
+
+def _formula_cells(label_text):
+    import re
+
+    return [cell for cell in re.findall(r"<td[^>]*>(.*?)</td>", label_text) if "(" in cell]
+
+
+def _breakable_spaces_in_parentheses(text):
+    depth, found = 0, []
+    for i, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth > 0 and char == " ":
+            found.append(text[max(0, i - 12):i + 12])
+    return found
+
+
+@pytest.mark.parametrize("settings", _SETTINGS)
+def test_the_formula_label_has_no_breakable_space_inside_parentheses(tab, settings):
+    tab.state.update(**settings)
+    cells = _formula_cells(tab.canvas.formulas.text())
+    assert len(cells) >= 4
+    for cell in cells:
+        assert _breakable_spaces_in_parentheses(cell) == [], cell
+        assert " - " not in cell  # a spaced hyphen would let the line break after it
+
+
+def _laid_out_lines(html_text, width):
+    """The lines Qt's word wrap makes of ``html_text`` at ``width`` pixels (as the label lays it out)."""
+    from PyQt6.QtGui import QTextDocument, QTextOption
+
+    document = QTextDocument()
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(option)
+    document.setHtml(html_text)
+    document.setTextWidth(width)
+    document.size()  # lays it out
+    lines, block = [], document.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        parts = [layout.lineAt(i) for i in range(layout.lineCount())]
+        lines.append([text[p.textStart():p.textStart() + p.textLength()] for p in parts])
+        block = block.next()
+    return [block_lines for block_lines in lines if block_lines]
+
+
+@pytest.mark.parametrize("settings", _SETTINGS)
+def test_formulas_wrap_only_between_whole_expressions_at_1024(tab, qtbot, settings):
+    tab.state.update(**settings)
+    label = tab.canvas.formulas
+    for width in (label.width(), label.width() * 2 // 3):
+        wrapped = 0
+        for block_lines in _laid_out_lines(label.text(), width):
+            text = "".join(block_lines)
+            if "(" not in text:
+                continue
+            for line in block_lines[:-1]:
+                wrapped += 1
+                head = text[:text.index(line) + len(line)]
+                assert head.count("(") == head.count(")"), f"broke inside parentheses: {line!r}"
+                assert not line.rstrip().endswith(("+", "-", "−", "×", "/")), f"broke after an operator: {line!r}"
+        assert width == label.width() or wrapped  # the narrow width does wrap, at the allowed places

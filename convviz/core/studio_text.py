@@ -101,3 +101,28 @@ def settings_text(settings: StudioSettings) -> str:
     if s.pool:
         text += f" · {s.pool_mode} pool {s.pool_size}, stride {s.effective_pool_stride}, {s.pool_padding}"
     return text
+
+
+NBSP = "\u00a0"
+_OPERATORS = {"+", "-", "−", "×", "/", "·", "*"}
+
+
+def _is_operator(token: str) -> bool:
+    return token in _OPERATORS
+
+
+def unbreakable_formula(text: str) -> str:
+    """``text`` (a formula) with line breaks allowed only between its parts: every space inside
+    parentheses or next to an arithmetic operator becomes a no-break space, so ``floor((5 + 1 - 3) / 2) + 1``
+    stays on one line while ``Output rows:`` and `` = `` may still wrap.
+
+    A spaced hyphen becomes a minus sign: a line may break after a hyphen even before a no-break space.
+    """
+    tokens = text.replace(" - ", " − ").split(" ")
+    out = tokens[0]
+    depth = tokens[0].count("(") - tokens[0].count(")")
+    for before, token in zip(tokens, tokens[1:]):
+        glued = depth > 0 or _is_operator(before) or _is_operator(token)
+        out += (NBSP if glued else " ") + token
+        depth += token.count("(") - token.count(")")
+    return out

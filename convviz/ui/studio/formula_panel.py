@@ -16,6 +16,7 @@ from convviz.arithmetic import (
     same_size_notes,
 )
 from convviz.core.studio import StudioResult
+from convviz.core.studio_text import unbreakable_formula
 from convviz.ui.studio.full_height import FullHeight
 from convviz.ui.studio.readable import accent, dark_window, needs_restyle, set_point_scale, text_colour
 from convviz.ui.studio.value_format import axis_value
@@ -101,7 +102,7 @@ def formula_html(lines: list[tuple[str, str]], styles: dict[str, str] | None = N
     formulas = [text for kind, text in lines if kind == "formula"]
     rows = []
     if formulas:
-        cells = [f"<td style='padding-right:24px'>{html.escape(text)}</td>" for text in formulas]
+        cells = [f"<td style='padding-right:24px'>{html.escape(unbreakable_formula(text))}</td>" for text in formulas]
         pairs = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
         rows.append(f"<table style='{styles['formula']}'>{''.join(pairs)}</table>")
     for kind, text in lines:
