@@ -3,7 +3,7 @@ cells instead of staying 11 px in 70x48 px cells, and it follows the zoom like e
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, QObject
+from PyQt6.QtCore import QEvent, QObject, QTimer
 from PyQt6.QtGui import QFont, QFontMetricsF
 from PyQt6.QtWidgets import QApplication, QTableWidget
 
@@ -21,14 +21,20 @@ class CellSizedFont(QObject):
     def __init__(self, table: QTableWidget, low: float = 0.9, high: float = 1.8) -> None:
         super().__init__(table)
         self.table, self.low, self.high = table, low, high
+        # The viewport's Resize comes before the stretched sections take their new size: the font
+        # follows the sections, once per event-loop turn however many of them moved.
+        self.pending = QTimer(self, singleShot=True, interval=0)
+        self.pending.timeout.connect(self.apply)
+        for header in (table.horizontalHeader(), table.verticalHeader()):
+            header.sectionResized.connect(lambda *_sizes: self.pending.start())
         table.viewport().installEventFilter(self)
         zoom_level().changed.connect(self.apply)  # a child of the table: gone (and disconnected) with it
         self.apply()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
-        """The cells changed size with the viewport: size the font again."""
-        if event.type() == QEvent.Type.Resize:
-            self.apply()
+        """The cells may change size with the viewport: size the font again once they have."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.pending.start()
         return False
 
     def scale(self) -> float:

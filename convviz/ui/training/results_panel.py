@@ -20,6 +20,7 @@ from convviz.core.gate import GateError
 from convviz.core.runs.test_predictions import TestPredictions, discard_scratch, load_predictions
 from convviz.training.events import Finished
 from convviz.ui.training.cell_font import CellSizedFont
+from convviz.ui.training.confusion_axes import with_axis_names
 from convviz.ui.training.misclassified_view import MisclassifiedView
 from convviz.ui.zoom import relative_font
 
@@ -75,7 +76,8 @@ class ResultsPanel(QWidget):
             relative_font(header, 0.9)
         self.images = MisclassifiedView()
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
+        self.table_box = with_axis_names(self.table)  # "predicted digit →" above, "true digit" down the side
+        split.addWidget(self.table_box)
         split.addWidget(self.images)
         split.setChildrenCollapsible(False)
         split.setSizes([360, 440])
