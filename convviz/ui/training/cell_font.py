@@ -34,6 +34,7 @@ class CellSizedFont(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         """The cells may change size with the viewport: size the font again once they have."""
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.apply()  # the sections may have moved already
             self.pending.start()
         return False
 
