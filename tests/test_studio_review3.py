@@ -174,3 +174,21 @@ def test_formulas_wrap_only_between_whole_expressions_at_1024(tab, qtbot, settin
                 assert head.count("(") == head.count(")"), f"broke inside parentheses: {line!r}"
                 assert not line.rstrip().endswith(("+", "-", "−", "×", "/")), f"broke after an operator: {line!r}"
         assert width == label.width() or wrapped  # the narrow width does wrap, at the allowed places
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5, 2.5])
+def test_zoomed_formulas_are_not_cut_off_at_the_right(main_window, qtbot, zoom):
+    studio = main_window.studio
+    main_window.zoom.set_factor(zoom)
+    studio.state.update(padding="same")
+    studio.state.set_kernel_size(5, 5)
+    formulas, block = studio.canvas.formulas, studio.canvas.text_block
+    qtbot.waitUntil(lambda: formulas.width() <= block.viewport().width(), timeout=3000)
+    lines = _laid_out_lines(formulas.text(), formulas.width())
+    assert len(lines) >= 4
+    if zoom <= 1.5:  # the whole expressions still fit the width: no break inside them
+        for block_lines in lines:
+            text = "".join(block_lines)
+            for line in block_lines[:-1]:
+                head = text[:text.index(line) + len(line)]
+                assert head.count("(") == head.count(")"), f"broke inside parentheses: {line!r}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtGui import QFontMetrics
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from convviz.arithmetic import (
@@ -96,14 +97,21 @@ def line_styles(text: str = "#1f2937", accents: dict[str, str] | None = None, da
     return styles
 
 
-def formula_html(lines: list[tuple[str, str]], styles: dict[str, str] | None = None) -> str:
-    """Render formula lines as rich text: formulas in two columns (rows | cols), notes below."""
+CELL_PADDING = 24  # pixels right of each formula column
+
+
+def formula_html(lines: list[tuple[str, str]], styles: dict[str, str] | None = None, columns: int = 2,
+                 glued: bool = True) -> str:
+    """Render formula lines as rich text: formulas in ``columns`` columns (rows | cols), notes below.
+
+    ``glued``: each formula wraps only between whole expressions (see :func:`unbreakable_formula`)."""
     styles = styles or line_styles()
     formulas = [text for kind, text in lines if kind == "formula"]
     rows = []
     if formulas:
-        cells = [f"<td style='padding-right:24px'>{html.escape(unbreakable_formula(text))}</td>" for text in formulas]
-        pairs = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
+        cells = [f"<td style='padding-right:{CELL_PADDING}px'>{html.escape(unbreakable_formula(text) if glued else text)}"
+                 "</td>" for text in formulas]
+        pairs = ["<tr>" + "".join(cells[i:i + columns]) + "</tr>" for i in range(0, len(cells), columns)]
         rows.append(f"<table style='{styles['formula']}'>{''.join(pairs)}</table>")
     for kind, text in lines:
         if kind == "formula":
@@ -134,7 +142,37 @@ class FormulaPanel(FullHeight, QLabel):
     def restyle(self) -> None:
         """Pick the font size (it follows the zoom) and the colours again."""
         set_point_scale(self, 1.1)
-        self.setText(formula_html(self.lines, self.styles()))
+        self._render(self.width())
+
+    def layout_for(self, width: int) -> tuple[int, bool]:
+        """``(columns, glued)`` for ``width`` pixels: two columns if every whole expression fits in half,
+        else one column; if an expression is wider than the whole width, it may break inside (never clipped)."""
+        metrics = QFontMetrics(self.font())
+        chunks = [chunk for kind, text in self.lines if kind == "formula" for chunk in unbreakable_formula(text).split()]
+        widest = max((metrics.horizontalAdvance(chunk) for chunk in chunks), default=0) + CELL_PADDING + 8
+        if 2 * widest <= width:
+            return 2, True
+        return 1, widest <= width
+
+    def _render(self, width: int) -> None:
+        text = formula_html(self.lines, self.styles(), *self.layout_for(width))
+        if text != self.text():
+            self.setText(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Narrow enough for any text block: the formulas re-flow to the width they get (see :meth:`layout_for`)."""
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        """The height of the formulas laid out for ``width`` (columns and breaks chosen for it)."""
+        self._render(width)
+        return super().heightForWidth(width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """A new width may take another number of columns."""
+        self._render(event.size().width())
+        super().resizeEvent(event)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         """A new palette or font: restyle."""
@@ -145,7 +183,7 @@ class FormulaPanel(FullHeight, QLabel):
     def show_result(self, result: StudioResult) -> None:
         """Show the formulas and notes of ``result``."""
         self.lines = formula_lines(result)
-        self.setText(formula_html(self.lines, self.styles()))
+        self._render(self.width())
 
     def notes(self) -> list[str]:
         """The notes on show (shortcuts that give a different answer, Keras caveats)."""
