@@ -108,3 +108,12 @@ def test_captions_and_moments():
     assert view.moment_text(_probe(5)) == "epoch 2, batch 2"
     # batch values 0.2 and 2 * 1/6 - 0.2 = 0.1333; trend (0.1 * 0.9 * 0.2 + 0.1 * 0.1333) / (1 - 0.9 ** 2)
     assert view.caption(_probe(5)) == "epoch 2 · batch 2 · loss (trend) 0.165 · acc (trend) 50.0%"
+
+
+def test_an_empty_timeline_says_so_in_words_without_counters():
+    from convviz.core.training_view import TrainingView
+    from convviz.training.history import TrainingHistory
+
+    view = TrainingView(TrainingHistory())
+    text = view.position_text()
+    assert "timeline fills" in text and not any(ch.isdigit() for ch in text)

@@ -180,8 +180,8 @@ class TrainingView:
         """What the timeline says: where it is, how many snapshots are kept, the budget."""
         count, budget = len(self.snapshots), self.history.max_snapshots
         if count < 2:
-            text = "nothing to scrub yet"
-        elif self.pinned is None and self.running:
+            return "The timeline fills as the run goes" if self.running else "No run yet: the timeline fills as a run goes"
+        if self.pinned is None and self.running:
             text = "paused" if self.paused else "live"
         elif self.pinned is None:
             text = f"end · {self.moment_text(self.snapshots[-1])}"
