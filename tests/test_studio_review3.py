@@ -176,14 +176,24 @@ def test_formulas_wrap_only_between_whole_expressions_at_1024(tab, qtbot, settin
         assert width == label.width() or wrapped  # the narrow width does wrap, at the allowed places
 
 
+def _ink_at_the_right_edge(label):
+    """Whether the label paints text in its rightmost pixels (text running into the edge is cut off there)."""
+    image = label.grab().toImage()
+    background = image.pixelColor(image.width() - 1, image.height() - 1)
+    return any(image.pixelColor(x, y) != background
+               for x in range(image.width() - 3, image.width()) for y in range(image.height()))
+
+
 @pytest.mark.parametrize("zoom", [1.0, 1.5, 2.5])
-def test_zoomed_formulas_are_not_cut_off_at_the_right(main_window, qtbot, zoom):
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_zoomed_formulas_are_not_cut_off_at_the_right(main_window, qtbot, zoom, padding):
     studio = main_window.studio
     main_window.zoom.set_factor(zoom)
-    studio.state.update(padding="same")
+    studio.state.update(padding=padding)
     studio.state.set_kernel_size(5, 5)
     formulas, block = studio.canvas.formulas, studio.canvas.text_block
     qtbot.waitUntil(lambda: formulas.width() <= block.viewport().width(), timeout=3000)
+    assert not _ink_at_the_right_edge(formulas)  # the text ends inside the label: nothing clipped
     lines = _laid_out_lines(formulas.text(), formulas.width())
     assert len(lines) >= 4
     if zoom <= 1.5:  # the whole expressions still fit the width: no break inside them

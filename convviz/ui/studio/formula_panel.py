@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+import math
 
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtGui import QFontMetrics
+from PyQt6.QtGui import QTextDocument, QTextOption
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from convviz.arithmetic import (
@@ -132,6 +133,7 @@ class FormulaPanel(FullHeight, QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.lines: list[tuple[str, str]] = []
+        self._forms: dict[tuple[int, bool], tuple[str, float]] | None = None
         self.restyle()
 
     def styles(self) -> dict[str, str]:
@@ -142,20 +144,49 @@ class FormulaPanel(FullHeight, QLabel):
     def restyle(self) -> None:
         """Pick the font size (it follows the zoom) and the colours again."""
         set_point_scale(self, 1.1)
+        self._forms = None
         self._render(self.width())
 
     def layout_for(self, width: int) -> tuple[int, bool]:
-        """``(columns, glued)`` for ``width`` pixels: two columns if every whole expression fits in half,
-        else one column; if an expression is wider than the whole width, it may break inside (never clipped)."""
-        metrics = QFontMetrics(self.font())
-        chunks = [chunk for kind, text in self.lines if kind == "formula" for chunk in unbreakable_formula(text).split()]
-        widest = max((metrics.horizontalAdvance(chunk) for chunk in chunks), default=0) + CELL_PADDING + 8
-        if 2 * widest <= width:
-            return 2, True
-        return 1, widest <= width
+        """``(columns, glued)`` for ``width`` pixels: two columns if the whole expressions fit, else one
+        column; if an expression is wider than the whole width, it may break inside (never clipped)."""
+        forms = self._prepared()
+        return next((mode for mode in ((2, True), (1, True)) if forms[mode][1] <= width), (1, False))
+
+    def _prepared(self) -> dict[tuple[int, bool], tuple[str, float]]:
+        """Each layout's rich text and the width it needs, for the current lines, font and colours."""
+        if self._forms is None:
+            styles = self.styles()
+            self._forms = {mode: (text, self._needed_width(text)) for mode in ((2, True), (1, True), (1, False))
+                           for text in [formula_html(self.lines, styles, *mode)]}
+        return self._forms
+
+    def _needed_width(self, text: str) -> float:
+        """The narrowest width at which every line of ``text`` ends inside it: laid out as narrow as it goes,
+        where the lines reach (a table squeezed below its words overflows, which ``idealWidth`` does not tell)."""
+        document = self._document(text)
+        document.setTextWidth(1)
+        layout, block, reach = document.documentLayout(), document.begin(), 0.0
+        while block.isValid():
+            left = layout.blockBoundingRect(block).x()
+            lines = [block.layout().lineAt(i) for i in range(block.layout().lineCount())]
+            reach = max([reach] + [left + line.x() + line.naturalTextWidth() for line in lines])
+            block = block.next()
+        return reach + document.documentMargin()
+
+    def _document(self, text: str) -> QTextDocument:
+        """``text`` in a document laid out as this label lays it out."""
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(self)  # the widget's resolution
+        document.setDefaultFont(self.font())
+        option = document.defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as in a word-wrapping label: never inside a word
+        document.setDefaultTextOption(option)
+        document.setHtml(text)
+        return document
 
     def _render(self, width: int) -> None:
-        text = formula_html(self.lines, self.styles(), *self.layout_for(width))
+        text = self._prepared()[self.layout_for(width)][0]
         if text != self.text():
             self.setText(text)
 
@@ -165,9 +196,14 @@ class FormulaPanel(FullHeight, QLabel):
         return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        """The height of the formulas laid out for ``width`` (columns and breaks chosen for it)."""
-        self._render(width)
-        return super().heightForWidth(width)
+        """The height of the formulas laid out for ``width`` (columns and breaks chosen for it); asking does not
+        change the text (that would make the layout ask again, for ever)."""
+        text = self._prepared()[self.layout_for(width)][0]
+        if text == self.text():
+            return super().heightForWidth(width)
+        document = self._document(text)
+        document.setTextWidth(width)
+        return math.ceil(document.size().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         """A new width may take another number of columns."""
@@ -182,7 +218,7 @@ class FormulaPanel(FullHeight, QLabel):
 
     def show_result(self, result: StudioResult) -> None:
         """Show the formulas and notes of ``result``."""
-        self.lines = formula_lines(result)
+        self.lines, self._forms = formula_lines(result), None
         self._render(self.width())
 
     def notes(self) -> list[str]:
