@@ -175,3 +175,26 @@ def test_a_lone_zoom_window_closes_on_escape(qtbot):
     qtbot.waitUntil(zoom.isVisible, timeout=2000)
     with qtbot.waitSignal(zoom.closed, timeout=2000):
         QTest.keyClick(zoom.canvas, Qt.Key.Key_Escape)
+
+
+def test_at_a_projectors_size_each_map_gets_most_of_its_cell(qtbot):
+    """Nine layers in a 700x190 page (the Activations page at 1024x768): the 28x28 input is drawn
+    well above a thumbnail (pyqtgraph's default 9 px margins per cell left it 14 px tall)."""
+    from convviz.training.events import Probe
+
+    rng = np.random.default_rng(0)
+    shapes = {"conv1": (26, 26, 32), "pool1": (13, 13, 32), "conv2": (11, 11, 64), "pool2": (5, 5, 64),
+              "conv3": (3, 3, 64), "flatten": (576,), "dense1": (64,), "probabilities": (10,)}
+    outputs = tuple((name, rng.random(shape).astype(np.float32)) for name, shape in shapes.items())
+    panel = ActivationsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 190)
+    QWidget.show(panel)
+    panel.show(Probe(epoch=0, step=0, sample=rng.random((28, 28, 1), np.float32), sample_label=2, kernels={},
+                     activations=outputs, probabilities=np.full(10, 0.1)))
+    image = panel.images["input"]
+
+    def drawn_height():
+        return image.mapRectToScene(image.boundingRect()).height()
+
+    qtbot.waitUntil(lambda: drawn_height() >= 30, timeout=3000)

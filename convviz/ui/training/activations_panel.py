@@ -55,6 +55,7 @@ class ActivationsPanel(QWidget):
         self.header.setWordWrap(True)  # a long verdict must not widen the window past a projector's 1024 px
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(plot_colours()[0])
+        self.view.ci.layout.setContentsMargins(2, 2, 2, 2)
         self.view.setToolTip("Click a map (or Tab here, pick one with the arrow keys and press Enter) to enlarge it.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -93,6 +94,8 @@ class ActivationsPanel(QWidget):
             title = cell.addLabel("", row=0, col=0, size="8pt", color=plot_colours()[1])
             box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
             box.setDefaultPadding(0.02)
+            cell.layout.setContentsMargins(1, 1, 1, 1)  # pyqtgraph's 9 px margins took a third of a 1024 px row
+            cell.layout.setSpacing(1)
             image = TileImage(lambda r, c, _double, n=name: self._clicked(n, r, c),
                               lambda r, c, n=name: self._describe(n, r, c))
             image.setColorMap(pg.colormap.get("CET-L1") if name == "input" else pg.colormap.get("viridis"))
