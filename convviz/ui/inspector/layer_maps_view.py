@@ -105,6 +105,7 @@ class LayerMapsView(MapsZoomMixin, pg.GraphicsLayoutWidget):
     def _add_cell(self, position: int, layer: int) -> _Cell:
         name, kind, shape = self._entries[layer + 1]
         cell = self.addLayout(row=position // self.columns, col=position % self.columns)
+        cell.layout.setContentsMargins(2, 2, 2, 2)  # pyqtgraph's 9 px per side is room the maps need
         cell.addLabel(f"<b>{html.escape(name)}</b><br>{html.escape(kind)} · {'×'.join(str(v) for v in shape)}",
                       row=0, col=0, size="8pt", color=plot_colours()[1])
         box = cell.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
