@@ -13,6 +13,7 @@ the core sits below the training package and imports nothing from it.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -43,6 +44,8 @@ class TrainingView:
     def __init__(self, history: Any, page_interval_s: float = PAGE_INTERVAL_S) -> None:
         self.page_interval_s = page_interval_s
         self.page = ""  # the visible page's name ("activations", "filters", or another)
+        self._trend_key: tuple | None = None  # what _trend_cache was made from
+        self._trend_cache: tuple[Any, Any] = ((), ())
         self.reset(history)
 
     def reset(self, history: Any, running: bool = False) -> None:
@@ -169,12 +172,22 @@ class TrainingView:
         (not Keras' running mean since the epoch began, nor one noisy batch).
         """
         parts = [self.moment_text(probe).replace(", ", " · ")]
-        steps, loss, accuracy = self.history.curves_until(probe.step)
-        if len(loss):
-            per_epoch = max(1, self.steps_per_epoch)
-            parts += [f"loss (trend) {trend_line(loss, steps, per_epoch)[-1]:.3f}",
-                      f"acc (trend) {trend_line(accuracy, steps, per_epoch)[-1]:.1%}"]
+        end = bisect.bisect_right(self.history.batch_steps, probe.step)
+        if end:
+            loss, accuracy = self._trends()
+            parts += [f"loss (trend) {loss[end - 1]:.3f}", f"acc (trend) {accuracy[end - 1]:.1%}"]
         return " · ".join(parts)
+
+    def _trends(self) -> tuple[Any, Any]:
+        """The whole run's trend lines, made once per batch count: the trend up to a step is their
+        prefix (an exponential mean only looks back), so every frame's caption reads from them."""
+        history, per_epoch = self.history, max(1, self.steps_per_epoch)
+        key = (id(history), len(history.batch_steps), per_epoch)
+        if self._trend_key != key:
+            self._trend_cache = (trend_line(history.batch_loss, history.batch_steps, per_epoch),
+                                 trend_line(history.batch_accuracy, history.batch_steps, per_epoch))
+            self._trend_key = key
+        return self._trend_cache
 
     def position_text(self) -> str:
         """What the timeline says: where it is, how many snapshots are kept, the budget."""

@@ -11,6 +11,7 @@ from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
 
 from convviz.ui.app_settings import WindowMemory, restore_window
+from convviz.ui.message_bar import message_bar_of
 from convviz.ui.shortcuts_help import add_tab_menus, show_shortcuts
 from convviz.ui.theme import Theme
 from convviz.ui.tour import show_hints, start_tour
@@ -94,7 +95,7 @@ class _ZoomNote(QObject):
         percent = f"{factor:.0%}"
         self.reset.setText(f"&Reset zoom (now {percent})")
         tab = self.window.tabs.currentWidget() if hasattr(self.window, "tabs") else None
-        bar = getattr(tab, "messages", None) or getattr(tab, "message_bar", None)
+        bar = message_bar_of(tab)
         if bar is None or bar.level in ("error", "warning"):
             return
         text = f"Zoom {percent} (Ctrl+0 goes back to 100%)." if factor != 1.0 else "Zoom 100%."

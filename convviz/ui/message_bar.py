@@ -146,3 +146,8 @@ class MessageBar(QFrame):
         self.close_button.hide()
         self.restyle()
         self.setVisible(bool(self.hint))
+
+
+def message_bar_of(tab: QWidget | None) -> MessageBar | None:
+    """A tab's message bar (the Training and Inspector tabs call it ``messages``, the Studio ``message_bar``)."""
+    return getattr(tab, "messages", None) or getattr(tab, "message_bar", None)

@@ -16,6 +16,8 @@ from PyQt6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from convviz.ui.message_bar import message_bar_of
+
 GAP = 12  # between the callout and the widget it points at
 
 
@@ -87,7 +89,7 @@ def show_hints(window: QMainWindow) -> None:
     """Give each tab's message bar its quiet hint line."""
     for name, hint in HINTS.items():
         tab = getattr(window, name, None)
-        bar = getattr(tab, "messages", None) or getattr(tab, "message_bar", None)
+        bar = message_bar_of(tab)
         if bar is not None:
             bar.set_hint(hint)
 

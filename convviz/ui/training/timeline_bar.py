@@ -86,7 +86,9 @@ class TimelineBar(QWidget):
         if count < 2:
             self.label.setText(self.empty_note or (FILLING_NOTE if view.running or count else NO_RUN_NOTE))
         self._explain_export(count)
-        self.label.setStyleSheet(HINT_STYLE if hint else "")
+        sheet = HINT_STYLE if hint else ""
+        if self.label.styleSheet() != sheet:  # re-setting a style sheet re-polishes: not at 10 Hz
+            self.label.setStyleSheet(sheet)
         per = view.history.nbytes() / count if count else 0
         tip = (f"{count} snapshots kept, {view.history.max_snapshots} max; older ones thinned evenly "
                f"(about {per / 1e6:.2f} MB each, {count * per / 1e6:.1f} MB now)")
