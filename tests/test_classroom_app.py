@@ -5,7 +5,7 @@ import time
 import pytest
 from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtGui import QAction, QPalette
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtWidgets import QApplication
 
 
 @pytest.fixture
@@ -145,31 +145,14 @@ def test_studio_menu_steps_the_animation(qtbot, isolated_settings):
     assert window.studio.state.index == 1
 
 
-def _tab_stops(root: QWidget) -> set[QWidget]:
-    return {w for w in root.findChildren(QWidget)
-            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and w.isEnabled()
-            and w.focusProxy() is None}
-
-
 def test_tab_visits_every_studio_control_once(qtbot, isolated_settings):
+    from keyboard_drive import tab_round, tab_stops
+
     window = _shown(qtbot, _window(qtbot))
     studio = window.studio
-    expected = _tab_stops(studio) | {studio}  # the tab itself takes space and the arrows
+    expected = tab_stops(studio) | {studio}  # the tab itself takes space and the arrows
     expected |= {studio.export_png_button, studio.export_gif_button}  # a keyboard user must reach them
-    start = min(expected, key=lambda w: (w.mapTo(window, w.rect().topLeft()).y(), w.mapTo(window, w.rect().topLeft()).x()))
-    start.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is start, timeout=2000)
-    visited = [start]
-    for _ in range(3 * len(expected) + 10):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        now = QApplication.focusWidget()
-        if now is start:
-            break
-        assert now not in visited, f"Tab visits {type(now).__name__} twice before coming back"
-        visited.append(now)
-    inside = {w for w in visited if w is studio or studio.isAncestorOf(w)}
-    missed = sorted(w.text() if hasattr(w, "text") else type(w).__name__ for w in expected - inside)
-    assert not missed, f"Tab never reaches {missed}"
+    tab_round(qtbot, window, expected)
 
 
 def _lightest_and_background(widget) -> tuple[int, int]:

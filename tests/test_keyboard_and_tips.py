@@ -1,11 +1,12 @@
 """Every tab of the real window: each enabled control says what it does, and Tab reaches each one once."""
 
 import pytest
-from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
                              QScrollBar, QTabWidget, QWidget)
 
 keras = pytest.importorskip("keras")
+
+from keyboard_drive import tab_round, tab_stops  # noqa: E402
 
 CONTROLS = (QAbstractButton, QAbstractSpinBox, QComboBox, QAbstractSlider, QLineEdit)
 
@@ -72,30 +73,6 @@ def test_every_control_of_the_inspector_with_a_model_has_a_tooltip(window, qtbot
         assert _without_tooltip(window.inspector) == [], page
 
 
-def _tab_stops(root: QWidget) -> set[QWidget]:
-    return {w for w in root.findChildren(QWidget)
-            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and w.isEnabled() and w.focusProxy() is None}
-
-
-def _tab_round(qtbot, window, root: QWidget) -> list[QWidget]:
-    """Press Tab from the first stop of ``root`` until focus comes back; each widget may be visited once."""
-    expected = _tab_stops(root)
-    start = min(expected, key=lambda w: (w.mapTo(window, w.rect().topLeft()).y(), w.mapTo(window, w.rect().topLeft()).x()))
-    start.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is start, timeout=2000)
-    visited = [start]
-    for _ in range(3 * len(expected) + 10):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        now = QApplication.focusWidget()
-        if now is start:
-            break
-        assert now not in visited, f"Tab visits {type(now).__name__} {getattr(now, 'text', lambda: '')()!r} twice"
-        visited.append(now)
-    missed = sorted(f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}" for w in expected - set(visited))
-    assert not missed, f"Tab never reaches {missed}"
-    return visited
-
-
 @pytest.mark.parametrize("tab_name", ["training", "inspector"])
 def test_tab_visits_every_control_of_a_tab_once(window, qtbot, tab_name):
     tab = getattr(window, tab_name)
@@ -103,4 +80,4 @@ def test_tab_visits_every_control_of_a_tab_once(window, qtbot, tab_name):
     if tab_name == "inspector":
         with qtbot.waitSignal(tab.inspected, timeout=30000):
             tab.use_model(_small_model(), "a small model")
-    _tab_round(qtbot, window, tab)
+    tab_round(qtbot, window, tab_stops(tab))
