@@ -16,6 +16,7 @@ from PyQt6.QtGui import QFontMetrics
 from PyQt6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QSlider, QWidget
 
 from convviz.core.training_view import LIVE, TrainingView
+from convviz.ui.training.progress_panel import PAUSED_STYLE as HINT_STYLE  # one attention colour
 
 PLAY_PER_SECOND = 8  # snapshots shown per second when playing back at 1×
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
@@ -24,7 +25,6 @@ NO_RUN_NOTE = "No run yet:\nthe timeline fills as a run goes"  # no counters bef
 FILLING_NOTE = "The timeline fills\nas the run goes"
 WIDEST_LINES = ("end · epoch 99, batch 9999", "viewing epoch 99, batch 9999", "press End or click Live to follow",
                 LOADED_NOTE, "the timeline fills as a run goes")
-HINT_STYLE = "color:#b35c00; font-weight:bold;"
 
 
 class TimelineBar(QWidget):
